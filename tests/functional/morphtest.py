@@ -314,7 +314,9 @@ class _RecordingResult(unittest.TestResult):
 
 def _run_file(path):
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    modname = "morph_functional_" + re.sub(r"\W", "_", os.path.relpath(path, SOURCE_DIR))
+    # Name cases by their path under tests/functional: riscv64.test_x.Class.test_y
+    rel = os.path.relpath(os.path.abspath(path), os.path.dirname(os.path.abspath(__file__)))
+    modname = re.sub(r"\.py$", "", rel).replace(os.sep, ".")
     spec = importlib.util.spec_from_file_location(modname, path)
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
