@@ -69,7 +69,13 @@ def run_meson_tests(build, suites, tally):
         tally.add("fail", "meson test", "no testlog.json was written")
         return
     for line in open(log, encoding="utf-8", errors="replace"):
-        rec = json.loads(line)
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+        except json.JSONDecodeError:
+            tally.add("fail", "meson test", f"unreadable record in {log}")
+            continue
         name = rec["name"]
         result = rec["result"]
         # meson's log does not say which protocol a test used; TAP output

@@ -29,6 +29,8 @@ const LogItem log_items[] = {
     {LOG_NOCHAIN, "nochain",
      "do not chain translated blocks, so that exec and cpu show every block"},
     {LOG_STRACE, "strace", "log every user-mode system call, its arguments and result"},
+    {LOG_MAIN_LOOP, "main_loop",
+     "log the main loop's backend choice (io_uring or ppoll) and fds it stops polling"},
     {0, NULL, NULL},
 };
 

@@ -152,6 +152,21 @@ typedef struct TargetOps {
                                   MMUAccessType access_type, int mmu_idx, uintptr_t retaddr);
     void (*dump_state)(CPUState *cs, FILE *out, int flags);
     void (*reset)(CPUState *cs);
+
+    /*
+     * The GDB register map, for the gdbstub (all optional: 0/NULL when the
+     * target offers none).  Registers are numbered 0..gdb_num_regs-1 as in
+     * the target description's regnum attributes.  gdb_read_register
+     * stores register n in buf (target byte order) and returns its size in
+     * bytes, 0 if there is no such register; gdb_write_register returns the
+     * bytes consumed, 0 if not written.  gdb_get_xml returns the target
+     * description file `annex` ("target.xml" and the files it includes),
+     * NULL if there is none.
+     */
+    int gdb_num_regs;
+    int (*gdb_read_register)(CPUState *cs, uint8_t *buf, int n);
+    int (*gdb_write_register)(CPUState *cs, const uint8_t *buf, int n);
+    const char *(*gdb_get_xml)(const char *annex);
 } TargetOps;
 
 struct CPUState {
@@ -179,7 +194,10 @@ struct CPUState {
     void *as;                            /* AddressSpace the CPU sees */
 
     /* Statistics. */
-    uint64_t tb_exec_count;
+    uint64_t tb_exec_count;              /* entries into generated code from the exec loop */
+
+    /* accel/tcg's private per-vCPU state (exclusive sections, next TB's cflags). */
+    struct AccelCPUState *accel;
 };
 
 static inline CPUState *env_cpu(void *env, size_t env_offset)
@@ -208,7 +226,17 @@ __attribute__((noreturn)) void cpu_loop_exit_restore(CPUState *cs, uintptr_t ret
 /* Restore the guest state of the instruction at host pc `retaddr`; false if not in a TB. */
 bool cpu_restore_state(CPUState *cs, uintptr_t retaddr);
 
-/* The host return address of a helper called from generated code. */
-#define GETPC() ((uintptr_t)__builtin_extract_return_addr(__builtin_return_address(0)))
+/*
+ * The host return address of a helper called from generated code.  Under
+ * the interpreter backend the helper's real return address is inside the
+ * interpreter, so the interpreter publishes the bytecode address of the
+ * calling op (+ 1) in tcg_interp_retaddr (declared in tcg/tcg.h too) while
+ * the helper runs; it is 0 otherwise.
+ */
+extern __thread uintptr_t tcg_interp_retaddr;
+#define GETPC()                                                              \
+    (tcg_interp_retaddr ? tcg_interp_retaddr                                 \
+                        : (uintptr_t)__builtin_extract_return_addr(          \
+                              __builtin_return_address(0)))
 
 #endif

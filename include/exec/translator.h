@@ -109,7 +109,7 @@ void translator_loop(CPUState *cs, TranslationBlock *tb, int *max_insns, vaddr p
 uint8_t translator_ldub(CPUState *cs, DisasContextBase *db, vaddr pc);
 uint16_t translator_lduw(CPUState *cs, DisasContextBase *db, vaddr pc);
 uint32_t translator_ldl(CPUState *cs, DisasContextBase *db, vaddr pc);
-/* True if the instruction at `pc` of `len` bytes would cross into a new page. */
+/* True if `pc` is on the guest page of the TB's first instruction. */
 bool translator_is_same_page(const DisasContextBase *db, vaddr pc);
 
 /*

@@ -26,6 +26,19 @@
 #define TCG_MAX_OP_ARGS 16
 #define TCG_MAX_CALL_ARGS 7
 #define TCG_MAX_INSNS 512
+/*
+ * Labels live in one array allocated with the context and never moved, so
+ * the TCGLabel pointers a translator holds stay valid for the whole TB.
+ */
+#define TCG_MAX_LABELS 16384
+/*
+ * The slack kept between code_gen_highwater and the end of the buffer.
+ * tcg_gen_code() does not start a TB at or past code_gen_highwater; a
+ * backend never writes past the real end of the buffer and returns -1 when
+ * a TB would (the interpreter stops at highwater, the x86-64 emitter
+ * bounds-checks every write against the end and may use the slack).
+ */
+#define TCG_HIGHWATER 4096
 /* The host register holding the env pointer is a fixed temp, always index 0. */
 #define TCG_ENV_TEMP_INDEX 0
 
@@ -125,6 +138,16 @@ typedef enum TCGTempVal {
     TEMP_VAL_CONST,
 } TCGTempVal;
 
+/*
+ * Any input of any op may be a TEMP_CONST temp (translators pass
+ * tcg_constant_*() directly and the optimizer substitutes known constants);
+ * a backend materializes it when the host instruction has no immediate
+ * form.  Outputs are never TEMP_CONST or TEMP_FIXED.
+ *
+ * The env temp (index 0, TEMP_FIXED) is created by tcg_context_new() with
+ * reg = -1; the backend's init() sets reg to the host register it keeps env
+ * in.
+ */
 typedef struct TCGTemp {
     TCGType type;
     TCGTempKind kind;
@@ -201,6 +224,20 @@ typedef struct TCGHelperInfo {
 
 uint32_t tcg_call_typemask_(int ret, const int *args);
 
+/*
+ * One IR op.  args[] holds, in order: the output temps, the input temps
+ * (both as temp indices into s->temps) and the constant arguments of
+ * tcg-opc.h.  A label argument (set_label, br, brcond) is the label's id:
+ * use tcg_op_label().  TCGOp.type is the type of the output (of the
+ * compared operands for brcond, of the value for ld/st/qemu_ld/qemu_st);
+ * so ext_i32_i64 and extu_i32_i64 are I64 ops with an I32 input, and
+ * extrl_i64_i32 / extrh_i64_i32 are I32 ops with an I64 input.
+ *
+ * A call has call_oargs outputs (0 or 1), then call_iargs inputs, then one
+ * constant: the const TCGHelperInfo pointer (tcg_op_call_info()); nargs is
+ * their total.  tcg/tcg-internal.h has the accessors the passes and the
+ * backends share (argument counts, constant arguments, label ids).
+ */
 typedef struct TCGOp {
     uint16_t opc;               /* TCGOpcode */
     uint8_t type;               /* TCGType of the operation */
@@ -212,15 +249,61 @@ typedef struct TCGOp {
     TCGArg args[TCG_MAX_OP_ARGS];
 } TCGOp;
 
-/* Liveness bits in TCGOp.life. */
+/*
+ * Liveness bits in TCGOp.life, filled by the liveness pass just before the
+ * backend runs (n is the position in args[], so outputs come first):
+ *   DEAD_ARG(n)  the temp in args[n] is not read again before being
+ *                redefined (for an input: this op is its last use; for an
+ *                output: nothing reads the new value in a register).  The
+ *                backend may free its register once the op is done.
+ *   SYNC_ARG(n)  output args[n] must also be stored to its memory slot
+ *                (env field of a global, spill slot of a TB temp) right
+ *                after the op, because something later reads the memory
+ *                copy (a BB end, an exit, a helper or a possible fault).
+ * Besides these bits, the backend's register allocator follows the same
+ * rules the pass assumes (docs/devel/tcg-ir.md, "Liveness"):
+ *   - set_label, br: globals and TB temps are stored to memory and
+ *     forgotten (registers free); EBB temps are dead.
+ *   - brcond: globals and TB temps are stored to memory but may stay in
+ *     registers along the fall-through; EBB temps keep their registers.
+ *   - exit_tb, goto_tb, goto_ptr: globals are stored; all temps are dead.
+ *   - call: unless TCG_CALL_NO_WRITE_GLOBALS, globals are stored and
+ *     forgotten (the helper may change them); else unless
+ *     TCG_CALL_NO_READ_GLOBALS they are stored but kept.
+ *   - qemu_ld/qemu_st (TCG_OPF_GUEST_MEM): globals are stored but kept
+ *     (a fault reads them from env).
+ * The pass only knows 8 argument positions; no op has more than 8 temps.
+ */
 #define DEAD_ARG(n) (1u << (n))
 #define SYNC_ARG(n) (1u << ((n) + 8))
+
+static inline const TCGHelperInfo *tcg_op_call_info(const TCGOp *op)
+{
+    return (const TCGHelperInfo *)(uintptr_t)op->args[op->call_oargs + op->call_iargs];
+}
 
 /*
  * What tcg/ needs to know about guest memory.  Filled by accel/tcg before
  * the first translation.  The TLB layout is the one accel/tcg/cputlb.c uses:
  * per MMU index, a (mask, table) pair reachable from env; each entry holds
  * comparators for read, write and code, and the host addend.
+ *
+ * The softmmu fast path, exactly (docs/devel/tcg-ir.md, "Guest memory"):
+ *   fast  = env + tlb_fast_offset + mmu_idx * tlb_fast_stride
+ *   mask  = *(uintptr_t *)fast, table = *(uintptr_t *)(fast + 8)
+ *   entry = table + (((addr >> page_bits) << tlb_entry_bits) & mask)
+ *   a     = (1 << memop_alignment_bits(memop)) - 1, s = memop_size(memop) - 1
+ *   cmp   = (addr + (s > a ? s - a : 0)) & (~((1 << page_bits) - 1) | a)
+ *   hit  iff cmp == 64-bit comparator (addr_read for loads, addr_write
+ *        for stores): host = addr + entry->addend.
+ * (A misaligned MO_ALIGN access, a page-crossing one, a flagged or absent
+ * entry all miss.)  A miss calls slow_ld / slow_st.  slow_ld returns the
+ * value in host byte order, zero-extended from the access size; generated
+ * code applies MO_SIGN itself.
+ *
+ * User mode (!softmmu): host = guest_base + addr.  A MO_ALIGN access that
+ * is misaligned calls slow_ld / slow_st if they are set (they raise the
+ * target's alignment fault), else is done as is.
  */
 typedef struct TCGGuestMemConfig {
     bool softmmu;
@@ -244,6 +327,15 @@ typedef struct TCGGuestMemConfig {
  * Where tcg_gen_code() reports what the runtime needs about the code it
  * emitted: size, jump slots to patch for chaining, and for each guest
  * instruction the host code offset where it ends plus its restore words.
+ * Offsets are from the start of the TB's code.  insn_end_offset and
+ * insn_data point into arrays owned by the context, valid until the next
+ * tcg_gen_code() / tcg_func_start(): the caller copies them.  The core
+ * fills insn_data, nb_insns and code_size and sets both jump offsets of a
+ * slot to UINT16_MAX; the backend fills the offsets of each goto_tb it
+ * emits and insn_end_offset[i] = the offset just past the code of guest
+ * instruction i (its last op).  The instruction of a host return address
+ * `ra` inside the TB is the first i with insn_end_offset[i] > ra - 1 - tc_ptr
+ * (ra - 1 is inside the call that produced ra).
  */
 typedef struct TCGCodeInfo {
     size_t code_size;
@@ -256,12 +348,24 @@ typedef struct TCGCodeInfo {
 
 typedef struct TCGContext TCGContext;
 
-/* A backend turns the finished op list into executable code. */
+/*
+ * A backend turns the finished op list into executable code.  Backends are
+ * listed in tcg/backends.c (one line each).
+ */
 typedef struct TCGBackend {
     const char *name;
-    /* Emit the prologue/epilogue into the code buffer; once per context. */
+    /*
+     * Emit the prologue/epilogue at s->code_ptr (== s->code_buf) and
+     * advance s->code_ptr past it; once per context.  Also sets the env
+     * temp's host register (s->temps[0].reg).
+     */
     bool (*init)(TCGContext *s, Error **errp);
-    /* Emit the TB at s->code_ptr; return bytes used, or -1 if the buffer is full. */
+    /*
+     * Emit the TB at s->code_ptr (16-byte aligned); return bytes used, -1
+     * if past code_gen_highwater, -2 if the TB is too large for the backend
+     * (e.g. a jump offset does not fit in 16 bits).  The backend may use
+     * s->code_ptr as its emission cursor: tcg_gen_code() sets it afterwards.
+     */
     int (*gen_code)(TCGContext *s, TCGCodeInfo *info);
     /* Enter generated code: returns the exit_tb value. */
     uintptr_t (*exec)(TCGContext *s, void *env, const void *code);
@@ -273,6 +377,14 @@ typedef struct TCGBackend {
 
 extern const TCGBackend tcg_backend_interp;
 extern const TCGBackend tcg_backend_x86_64;
+
+/*
+ * The interpreter's host "return address" while it calls a helper or a
+ * slow path: the bytecode address of the current op + 1, else 0.  GETPC()
+ * (exec/cpu.h) prefers it when non-zero.  A helper that longjmps out
+ * leaves it set until the interpreter is entered again (which clears it).
+ */
+extern __thread uintptr_t tcg_interp_retaddr;
 
 struct TCGContext {
     /* Temps: globals first (index 0 is env), then per-TB temps. */
@@ -301,6 +413,19 @@ struct TCGContext {
 
     uint32_t log_flags;             /* LOG_OP, LOG_OP_OPT, LOG_OUT_ASM for this TB */
     void *scratch;                  /* per-TB arena for passes */
+
+    /* Skip the optimizer in tcg_gen_code() (tests; liveness still runs). */
+    bool no_optimize;
+    /* The TB ran out of labels: tcg_gen_code() returns -2. */
+    bool tb_overflow;
+    /* Constants of the current TB, interned: (type, value) -> temp index + 1. */
+    void *const_table;
+    /* Per-label reference count (branches to it), for dead label removal. */
+    unsigned *label_refs;
+    /* Restore data of the TB being generated (see TCGCodeInfo). */
+    uint32_t *insn_end_buf;
+    uint64_t (*insn_data_buf)[TCG_INSN_START_WORDS];
+    unsigned insn_buf_cap;
 };
 
 /* Create a context with a code buffer of `code_size` bytes (0: default). */
@@ -308,8 +433,10 @@ TCGContext *tcg_context_new(const TCGBackend *backend, size_t code_size, Error *
 void tcg_context_free(TCGContext *s);
 /* Select a backend by name ("x86_64", "interp"); NULL if unknown. */
 const TCGBackend *tcg_backend_by_name(const char *name);
-/* The default backend for this host. */
+/* The default backend for this host: x86_64 when built in, else interp. */
 const TCGBackend *tcg_backend_default(void);
+/* The i-th registered backend (tests iterate over them); NULL past the end. */
+const TCGBackend *tcg_backend_nth(unsigned i);
 
 /*
  * Globals are registered once per context, before the first TB, and in the
@@ -328,9 +455,15 @@ void tcg_func_start(TCGContext *s);
  * Optimize, run liveness and emit code for the current op list at
  * s->code_ptr.  Returns the code size, -1 if the code buffer is full (the
  * caller flushes and retries), or -2 if the TB is too large for the backend
- * (the caller retries with fewer instructions).
+ * (the caller retries with fewer instructions).  On success the TB's code
+ * starts at the value s->code_ptr had before the call, and s->code_ptr has
+ * been advanced past it (rounded up to 16 bytes); on failure it is
+ * unchanged.
  */
 int tcg_gen_code(TCGContext *s, TCGCodeInfo *info);
+/* The passes tcg_gen_code() runs, exposed for tests. */
+void tcg_optimize(TCGContext *s);
+void tcg_liveness(TCGContext *s);
 /* Print the op list (for -d op / op_opt). */
 void tcg_dump_ops(TCGContext *s, FILE *out, const char *title);
 
@@ -354,6 +487,10 @@ TCGLabel *gen_new_label(void);
 static inline TCGTemp *tcg_temp(TCGContext *s, unsigned idx)
 {
     return &s->temps[idx];
+}
+static inline TCGLabel *tcg_op_label(TCGContext *s, TCGArg arg)
+{
+    return &s->labels[arg];
 }
 static inline unsigned tcgv_i32_idx(TCGv_i32 v)
 {

@@ -2,7 +2,8 @@
  * Logging in QEMU's style: `-d item,item,...` selects categories (a bit mask),
  * `-D FILE` redirects the log from stderr to a file.  Categories are the ones
  * QEMU users type: in_asm, op, op_opt, out_asm, exec, int, cpu, unimp,
- * guest_errors, mmu, page, nochain, strace, plus `-d help`.
+ * guest_errors, mmu, page, nochain, strace, plus `-d help`; morph adds
+ * main_loop (event-loop backend choice and its trouble).
  */
 #ifndef MORPH_UTIL_LOG_H
 #define MORPH_UTIL_LOG_H
@@ -26,6 +27,7 @@ enum {
     LOG_PAGE         = 1u << 10,
     LOG_NOCHAIN      = 1u << 11,
     LOG_STRACE       = 1u << 12,
+    LOG_MAIN_LOOP    = 1u << 13,
     LOG_TB_NOCHAIN   = LOG_NOCHAIN,
 };
 

@@ -22,7 +22,7 @@ static const struct {
     {"out_asm", LOG_OUT_ASM}, {"exec", LOG_EXEC},   {"int", LOG_INT},
     {"cpu", LOG_CPU},         {"unimp", LOG_UNIMP}, {"guest_errors", LOG_GUEST_ERROR},
     {"mmu", LOG_MMU},         {"page", LOG_PAGE},   {"nochain", LOG_NOCHAIN},
-    {"strace", LOG_STRACE},
+    {"strace", LOG_STRACE},   {"main_loop", LOG_MAIN_LOOP},
 };
 
 static char *read_file_or_fail(const char *path)
