@@ -380,6 +380,7 @@ BlockDriverState *bdrv_open(const char *filename, const char *format, const Opts
             bdrv_unref(file);
             return NULL;
         }
+        flags |= BDRV_O_PROBED;
     }
     bdrv_chain_push(filename);
     bs = bdrv_open_format(drv, file, filename, options, node_name, flags, errp);
@@ -414,7 +415,8 @@ int bdrv_open_backing(BlockDriverState *bs, const Opts *options, Error **errp)
     }
     bopts = bdrv_opts_sub(options, "backing");
     /* Backing files are opened read-only, with the same cache policy. */
-    bflags = (bs->open_flags & ~(BDRV_O_RDWR | BDRV_O_SNAPSHOT)) | BDRV_O_NO_PROBE_WARN;
+    bflags = (bs->open_flags & ~(BDRV_O_RDWR | BDRV_O_SNAPSHOT | BDRV_O_PROBED)) |
+             BDRV_O_NO_PROBE_WARN;
     fmt = opts_get(bopts, "driver");
     if (!fmt && bs->backing_format[0]) {
         fmt = bs->backing_format;

@@ -518,7 +518,9 @@ static size_t qcow2_put_ext(uint8_t *buf, size_t off, size_t cap, uint32_t type,
     }
     qcow2_st32(buf + off, type);
     qcow2_st32(buf + off + 4, len);
-    memcpy(buf + off + 8, data, len);
+    if (len) {
+        memcpy(buf + off + 8, data, len);
+    }
     return need;
 }
 

@@ -4,6 +4,7 @@
  * content, so probing picks it only when no other format claims the file.
  */
 #include <errno.h>
+#include <string.h>
 
 #include "block/block_int.h"
 
@@ -30,9 +31,33 @@ static int raw_co_preadv(BlockDriverState *bs, int64_t offset, int64_t bytes, Bl
     return bdrv_co_preadv(bs->file, offset, bytes, qiov, flags);
 }
 
+/*
+ * A probed raw image must not become something else: a guest writing a
+ * qcow2 header to block 0 would make the next probe open its data as an
+ * image (QEMU's raw_probe_alignment/write restriction).
+ */
+static bool raw_write_changes_format(BlockDriverState *bs, int64_t offset, int64_t bytes,
+                                     BlkIOV *qiov)
+{
+    uint8_t head[512];
+    int64_t n = MIN(bytes, 512 - offset);
+
+    if (!(bs->open_flags & BDRV_O_PROBED) || offset >= 512) {
+        return false;
+    }
+    if (bdrv_co_pread(bs->file, 0, sizeof(head), head, 0) < 0) {
+        return true;
+    }
+    blkiov_to_buf(qiov, 0, head + offset, n);
+    return strcmp(bdrv_probe_format(head, sizeof(head), bs->filename), "raw") != 0;
+}
+
 static int raw_co_pwritev(BlockDriverState *bs, int64_t offset, int64_t bytes, BlkIOV *qiov,
                           int flags)
 {
+    if (raw_write_changes_format(bs, offset, bytes, qiov)) {
+        return -EPERM;
+    }
     return bdrv_co_pwritev(bs->file, offset, bytes, qiov, flags);
 }
 

@@ -112,8 +112,8 @@ static bool elf_read_headers(int fd, const char *path, uint16_t machine, Elf64_E
     }
     if (eh->e_phentsize != sizeof(Elf64_Phdr) || eh->e_phnum < 1 ||
         eh->e_phnum > 65536 / sizeof(Elf64_Phdr)) {
-        error_setg(errp, "%s: bad program header table (%u entries of %u bytes)", path,
-                   eh->e_phnum, eh->e_phentsize);
+        error_setg(errp, "%s: bad program header table (%u entries of %u bytes)", path, eh->e_phnum,
+                   eh->e_phentsize);
         return false;
     }
     ph_bytes = (uint64_t)eh->e_phnum * sizeof(Elf64_Phdr);
@@ -148,8 +148,7 @@ static bool elf_read_headers(int fd, const char *path, uint16_t machine, Elf64_E
             return false;
         }
         if ((p->p_vaddr - p->p_offset) & (mmap_guest_page_size - 1)) {
-            error_setg(errp, "%s: segment %u is not page-congruent with its file offset", path,
-                       i);
+            error_setg(errp, "%s: segment %u is not page-congruent with its file offset", path, i);
             g_free(ph);
             return false;
         }
@@ -232,8 +231,8 @@ static bool elf_map_segment(int fd, const char *path, const Elf64_Phdr *p, abi_u
         map_end = start;
     }
     if (mem_end > map_end) {
-        r = mmap_map(map_end, mem_end - map_end, prot,
-                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+        r = mmap_map(map_end, mem_end - map_end, prot, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1,
+                     0);
         if (r < 0) {
             error_setg_errno(errp, (int)-r, "%s: cannot map bss", path);
             return false;
@@ -245,8 +244,8 @@ static bool elf_map_segment(int fd, const char *path, const Elf64_Phdr *p, abi_u
     return true;
 }
 
-bool elf_load_image(int fd, const char *path, uint16_t machine, abi_ulong dyn_hint,
-                    ElfImage *img, Error **errp)
+bool elf_load_image(int fd, const char *path, uint16_t machine, abi_ulong dyn_hint, ElfImage *img,
+                    Error **errp)
 {
     Elf64_Ehdr eh;
     Elf64_Phdr *ph;
@@ -300,8 +299,10 @@ bool elf_load_image(int fd, const char *path, uint16_t machine, abi_ulong dyn_hi
         /* A fixed image must not land on page zero or on something already there. */
         if (lo < mmap_guest_page_size || mmap_find_free(lo, hi - lo, 0) != lo) {
             mmap_unlock();
-            error_setg(errp, "%s: image at 0x%llx-0x%llx overlaps an existing mapping or "
-                       "page zero", path, (unsigned long long)lo, (unsigned long long)hi);
+            error_setg(errp,
+                       "%s: image at 0x%llx-0x%llx overlaps an existing mapping or "
+                       "page zero",
+                       path, (unsigned long long)lo, (unsigned long long)hi);
             goto out;
         }
     }
@@ -380,8 +381,8 @@ bool elf_load_program(int fd, const char *path, const char *interp_prefix, ElfPr
                       Error **errp)
 {
     memset(prog, 0, sizeof(*prog));
-    if (!elf_load_image(fd, path, user_target.elf_machine, user_target.et_dyn_base,
-                        &prog->exe, errp)) {
+    if (!elf_load_image(fd, path, user_target.elf_machine, user_target.et_dyn_base, &prog->exe,
+                        errp)) {
         return false;
     }
     prog->start_pc = prog->exe.entry;
@@ -390,17 +391,21 @@ bool elf_load_program(int fd, const char *path, const char *interp_prefix, ElfPr
         bool ok;
 
         if (ifd < 0) {
-            error_setg_errno(errp, errno, "%s: cannot open the ELF interpreter %s%s%s", path,
-                             prog->exe.interp, interp_prefix ? " (prefix " : "",
-                             interp_prefix ? interp_prefix : "");
+            int err = errno;
+
             if (interp_prefix) {
-                error_prepend(errp, "use -L to point at the guest's root (looked in %s)",
-                              interp_prefix);
+                error_setg(errp, "%s: cannot open the ELF interpreter %s under %s: %s", path,
+                           prog->exe.interp, interp_prefix, strerror(err));
+            } else {
+                error_setg(errp,
+                           "%s: cannot open the ELF interpreter %s: %s "
+                           "(-L gives the guest's root)",
+                           path, prog->exe.interp, strerror(err));
             }
             return false;
         }
-        ok = elf_load_image(ifd, prog->interp_path, user_target.elf_machine, 0, &prog->interp,
-                            errp);
+        ok =
+            elf_load_image(ifd, prog->interp_path, user_target.elf_machine, 0, &prog->interp, errp);
         close(ifd);
         if (!ok) {
             return false;
@@ -438,8 +443,8 @@ static bool elf_push_string(abi_ulong *p, abi_ulong limit, const char *s, abi_ul
     return true;
 }
 
-abi_ulong elf_build_stack(const ElfProgram *prog, int argc, char *const *argv,
-                          char *const *envp, ElfStackInfo *info, Error **errp)
+abi_ulong elf_build_stack(const ElfProgram *prog, int argc, char *const *argv, char *const *envp,
+                          ElfStackInfo *info, Error **errp)
 {
     abi_ulong p = info->stack_top, limit = info->stack_limit;
     abi_ulong execfn_addr, platform_addr = 0, random_addr, sp, *argv_addr, *envp_addr;
@@ -481,10 +486,10 @@ abi_ulong elf_build_stack(const ElfProgram *prog, int argc, char *const *argv,
     memcpy(g2h(p), info->random, 16);
     random_addr = p;
 
-#define ELF_AUX(type, val)                                                                   \
-    do {                                                                                     \
-        auxv[na++] = (type);                                                                 \
-        auxv[na++] = (val);                                                                  \
+#define ELF_AUX(type, val)                                                                         \
+    do {                                                                                           \
+        auxv[na++] = (type);                                                                       \
+        auxv[na++] = (val);                                                                        \
     } while (0)
     ELF_AUX(ELF_AT_PHDR, prog->exe.phdr_addr);
     ELF_AUX(ELF_AT_PHENT, sizeof(Elf64_Phdr));

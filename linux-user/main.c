@@ -29,6 +29,7 @@
 #include "elfload.h"
 #include "exec/cpu-exec.h"
 #include "exec/user-page.h"
+#include "gdbstub/gdbstub.h"
 #include "signal-common.h"
 #include "syscall.h"
 #include "util/keyval.h"
@@ -54,18 +55,19 @@ typedef struct MainOptions {
     bool have_seed;
     bool strace;
     bool one_insn_per_tb;
-    GPtrArray *env_set;          /* "VAR=VALUE" */
-    GPtrArray *env_unset;        /* "VAR" */
-    GPtrArray *passed;           /* options kept for execve */
+    const char *gdb;             /* -g PORT|PATH */
+    GPtrArray *env_set;   /* "VAR=VALUE" */
+    GPtrArray *env_unset; /* "VAR" */
+    GPtrArray *passed;    /* options kept for execve */
 } MainOptions;
 
 typedef bool (*MainOptFn)(MainOptions *o, const char *arg, Error **errp);
 
 typedef struct MainOpt {
     const char *name;
-    const char *env;             /* MORPH_* equivalent, or NULL */
+    const char *env; /* MORPH_* equivalent, or NULL */
     bool has_arg;
-    bool pass_on;                /* given again to a guest's execve */
+    bool pass_on; /* given again to a guest's execve */
     MainOptFn fn;
     const char *argname;
     const char *help;
@@ -204,8 +206,8 @@ static bool opt_strace(MainOptions *o, const char *arg, Error **errp)
 
 static bool opt_g(MainOptions *o, const char *arg, Error **errp)
 {
-    error_setg(errp, "-g %s: the gdbstub is not available in user mode yet", arg);
-    return false;
+    o->gdb = arg;
+    return true;
 }
 
 static bool opt_seed(MainOptions *o, const char *arg, Error **errp)
@@ -221,6 +223,12 @@ static bool opt_seed(MainOptions *o, const char *arg, Error **errp)
 static bool opt_one_insn(MainOptions *o, const char *arg, Error **errp)
 {
     o->one_insn_per_tb = true;
+    return true;
+}
+
+static bool opt_jit_stats(MainOptions *o, const char *arg, Error **errp)
+{
+    user_process.jit_stats = true;
     return true;
 }
 
@@ -256,7 +264,7 @@ static bool opt_accel(MainOptions *o, const char *arg, Error **errp)
 static const MainOpt main_opts[] = {
     {"h", NULL, false, false, opt_help, NULL, "print this help"},
     {"help", NULL, false, false, opt_help, NULL, ""},
-    {"g", "MORPH_GDB", true, false, opt_g, "port", "wait for a gdb connection on 'port' (not yet)"},
+    {"g", "MORPH_GDB", true, false, opt_g, "port", "wait gdb connection to 'port'"},
     {"L", "MORPH_LD_PREFIX", true, true, opt_L, "path", "set the elf interpreter prefix to 'path'"},
     {"s", "MORPH_STACK_SIZE", true, true, opt_s, "size", "set the stack size to 'size' bytes"},
     {"cpu", "MORPH_CPU", true, true, opt_cpu, "model", "select CPU (-cpu help for list)"},
@@ -264,7 +272,8 @@ static const MainOpt main_opts[] = {
      "sets targets environment variable (see below)"},
     {"U", "MORPH_UNSET_ENV", true, false, opt_U, "var",
      "unsets targets environment variable (see below)"},
-    {"0", "MORPH_ARGV0", true, false, opt_0, "argv0", "forces target process argv[0] to be 'argv0'"},
+    {"0", "MORPH_ARGV0", true, false, opt_0, "argv0",
+     "forces target process argv[0] to be 'argv0'"},
     {"r", "MORPH_UNAME", true, true, opt_r, "uname", "set the uname release string to 'uname'"},
     {"B", "MORPH_GUEST_BASE", true, true, opt_B, "address", "set guest_base address to 'address'"},
     {"R", "MORPH_RESERVED_VA", true, true, opt_R, "size",
@@ -281,6 +290,8 @@ static const MainOpt main_opts[] = {
      "seed for the AT_RANDOM bytes (deterministic runs)"},
     {"accel", "MORPH_ACCEL", true, true, opt_accel, "tcg[,backend=x86_64|interp]",
      "select the TCG backend (morph extension)"},
+    {"jit-stats", "MORPH_JIT_STATS", false, true, opt_jit_stats, NULL,
+     "print the translator's statistics to stderr at exit (morph extension)"},
     {"version", "MORPH_VERSION", false, false, opt_version, NULL,
      "display version information and exit"},
 };
@@ -289,10 +300,11 @@ static void main_usage(FILE *out)
 {
     size_t i;
 
-    fprintf(out, "usage: morph-%s [options] program [arguments...]\n"
-                 "Linux CPU emulator (compiled for %s emulation)\n\n"
-                 "Options and associated environment variables:\n\n"
-                 "Argument             Env-variable      Description\n",
+    fprintf(out,
+            "usage: morph-%s [options] program [arguments...]\n"
+            "Linux CPU emulator (compiled for %s emulation)\n\n"
+            "Options and associated environment variables:\n\n"
+            "Argument             Env-variable      Description\n",
             user_target.name, user_target.name);
     for (i = 0; i < G_N_ELEMENTS(main_opts); i++) {
         const MainOpt *m = &main_opts[i];
@@ -602,8 +614,7 @@ int main(int argc, char **argv)
         error_report("cannot map the guest stack");
         exit(1);
     }
-    mmap_set_name(stack_top - user_process.stack_size, stack_top, NULL, 0,
-                  VMA_ANON | VMA_STACK);
+    mmap_set_name(stack_top - user_process.stack_size, stack_top, NULL, 0, VMA_ANON | VMA_STACK);
     user_process.stack_limit = stack_top - user_process.stack_size;
 
     if (!elf_load_program(fd, filename, o.interp_prefix, &prog, &err)) {
@@ -612,8 +623,8 @@ int main(int argc, char **argv)
     }
 
     /* The rt_sigreturn trampoline (the kernel's is in the vDSO). */
-    tramp = mmap_map(0, mmap_guest_page_size, PROT_READ | PROT_WRITE,
-                     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    tramp = mmap_map(0, mmap_guest_page_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                     -1, 0);
     if ((abi_long)tramp < 0) {
         error_report("cannot map the signal trampoline");
         exit(1);
@@ -657,10 +668,20 @@ int main(int argc, char **argv)
     signal_init();
     if (log_enabled(LOG_PAGE)) {
         log_printf("guest_base  0x%llx\nstart_brk   0x%llx\nentry       0x%llx\n"
-                   "start_stack 0x%llx\n", (unsigned long long)guest_base,
+                   "start_stack 0x%llx\n",
+                   (unsigned long long)guest_base,
                    (unsigned long long)GUEST_PAGE_ALIGN(prog.exe.end_data),
                    (unsigned long long)prog.start_pc, (unsigned long long)sp);
         mmap_foreach(main_dump_vma, NULL);
+    }
+    if (o.gdb) {
+        /* As qemu-user: wait for the debugger before the first instruction. */
+        gdbserver_set_auxv(user_process.auxv_addr, user_process.auxv_len);
+        if (!gdbserver_start(o.gdb, &err)) {
+            error_report_err(err);
+            exit(1);
+        }
+        gdb_handlesig(cs, 0);
     }
     target_cpu_loop(cs);
 }

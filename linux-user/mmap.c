@@ -75,15 +75,28 @@ static void mmap_vma_clear(gpointer p)
     v->name = NULL;
 }
 
+/*
+ * Guard regions on both sides of the guest space when morph picks the
+ * place: generated code adds guest_base to any 64-bit guest address, so a
+ * wild address a little outside the space (a small negative one, or one
+ * just past the top) lands on PROT_NONE pages and faults instead of
+ * reaching morph's own memory.  (A deliberately far address is not caught
+ * this way; that would take a bound in the generated code.)
+ */
+#define MMAP_GUARD (1ULL << 40)
+
+static uint64_t mmap_guard_lo, mmap_guard_hi;
+
 bool mmap_reserve(uint64_t base_hint, uint64_t size, uint64_t guest_page_size, Error **errp)
 {
     long hps = sysconf(_SC_PAGESIZE);
     int flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE;
+    uint64_t guard = base_hint ? 0 : MMAP_GUARD;
     void *p;
 
     if (hps <= 0 || (uint64_t)hps > guest_page_size) {
-        error_setg(errp, "host page size %ld is larger than the guest page size %llu",
-                   hps, (unsigned long long)guest_page_size);
+        error_setg(errp, "host page size %ld is larger than the guest page size %llu", hps,
+                   (unsigned long long)guest_page_size);
         return false;
     }
     if (size == 0 || size % guest_page_size || base_hint % (uint64_t)hps) {
@@ -94,7 +107,12 @@ bool mmap_reserve(uint64_t base_hint, uint64_t size, uint64_t guest_page_size, E
     if (base_hint) {
         flags |= MAP_FIXED_NOREPLACE;
     }
-    p = mmap((void *)(uintptr_t)base_hint, size, PROT_NONE, flags, -1, 0);
+    /* With guards if the host has room for them, else without. */
+    p = mmap((void *)(uintptr_t)base_hint, size + 2 * guard, PROT_NONE, flags, -1, 0);
+    if (p == MAP_FAILED && guard) {
+        guard = 0;
+        p = mmap(NULL, size, PROT_NONE, flags, -1, 0);
+    }
     if (p == MAP_FAILED) {
         error_setg_errno(errp, errno, "cannot reserve 0x%llx bytes of guest address space",
                          (unsigned long long)size);
@@ -106,7 +124,8 @@ bool mmap_reserve(uint64_t base_hint, uint64_t size, uint64_t guest_page_size, E
                    (unsigned long long)base_hint);
         return false;
     }
-    guest_base = (uintptr_t)p;
+    mmap_guard_lo = mmap_guard_hi = guard;
+    guest_base = (uintptr_t)p + guard;
     mmap_reserved_va = size;
     mmap_guest_page_size = guest_page_size;
     mmap_host_page_size = hps;
@@ -126,13 +145,20 @@ void mmap_teardown(void)
         mmap_vmas = NULL;
     }
     if (mmap_reserved_va) {
-        munmap((void *)guest_base, mmap_reserved_va);
+        munmap((void *)(guest_base - mmap_guard_lo),
+               mmap_reserved_va + mmap_guard_lo + mmap_guard_hi);
     }
     guest_base = 0;
     mmap_reserved_va = 0;
+    mmap_guard_lo = mmap_guard_hi = 0;
     mmap_min_addr = 0x10000;
     mmap_top = 0;
     mmap_brk_start = mmap_brk_cur = 0;
+}
+
+bool mmap_host_in_guest_area(uintptr_t host)
+{
+    return host - (guest_base - mmap_guard_lo) < mmap_reserved_va + mmap_guard_lo + mmap_guard_hi;
 }
 
 void mmap_set_layout(abi_ulong min_addr, abi_ulong top)
@@ -183,8 +209,8 @@ static void mmap_vma_split(abi_ulong addr)
 
 static bool mmap_vma_mergeable(const MmapVma *a, const MmapVma *b)
 {
-    if (a->end != b->start || a->prot != b->prot || a->flags != b->flags ||
-        a->dev != b->dev || a->inode != b->inode || g_strcmp0(a->name, b->name) != 0) {
+    if (a->end != b->start || a->prot != b->prot || a->flags != b->flags || a->dev != b->dev ||
+        a->inode != b->inode || g_strcmp0(a->name, b->name) != 0) {
         return false;
     }
     return (a->flags & VMA_ANON) || a->offset + (a->end - a->start) == b->offset;
@@ -519,8 +545,8 @@ abi_long mmap_remap(abi_ulong old_addr, abi_ulong old_len, abi_ulong new_len, in
 
     if ((flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP)) ||
         (old_addr & (mmap_guest_page_size - 1)) ||
-        ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE)) ||
-        (flags & MREMAP_DONTUNMAP) || new_len == 0) {
+        ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE)) || (flags & MREMAP_DONTUNMAP) ||
+        new_len == 0) {
         /* DONTUNMAP (a userfaultfd aid) is not provided. */
         return -EINVAL;
     }
@@ -548,8 +574,7 @@ abi_long mmap_remap(abi_ulong old_addr, abi_ulong old_len, abi_ulong new_len, in
             return old_addr;
         }
         /* Grow in place when the pages after it are free and it is not shared anon. */
-        if (guest_range_in_va(old_addr, new_len) &&
-            mmap_range_free(old_end, old_addr + new_len) &&
+        if (guest_range_in_va(old_addr, new_len) && mmap_range_free(old_end, old_addr + new_len) &&
             !((v->flags & VMA_ANON) && (v->flags & VMA_SHARED))) {
             MmapVma ext = *v;
             int fd = -1;
@@ -561,7 +586,9 @@ abi_long mmap_remap(abi_ulong old_addr, abi_ulong old_len, abi_ulong new_len, in
                 ext.offset = v->offset + (old_end - v->start);
                 /* Re-open the file through the existing mapping's path. */
                 fd = v->name ? open(v->name, (v->prot & PROT_WRITE) && (v->flags & VMA_SHARED)
-                                                 ? O_RDWR : O_RDONLY) : -1;
+                                                 ? O_RDWR
+                                                 : O_RDONLY)
+                             : -1;
             }
             if ((v->flags & VMA_ANON) || fd >= 0) {
                 p = mmap(g2h(ext.start), ext.end - ext.start, mmap_host_prot(ext.prot),
@@ -717,8 +744,7 @@ abi_long mmap_brk(abi_ulong new_brk)
     return new_brk;
 }
 
-void mmap_set_name(abi_ulong start, abi_ulong end, const char *name, uint64_t offset,
-                   int vma_flags)
+void mmap_set_name(abi_ulong start, abi_ulong end, const char *name, uint64_t offset, int vma_flags)
 {
     guint i;
 

@@ -37,10 +37,10 @@ enum {
     GUEST_SA_RESETHAND = 0x80000000,
 };
 
-#define GUEST_SS_ONSTACK 1
-#define GUEST_SS_DISABLE 2
+#define GUEST_SS_ONSTACK    1
+#define GUEST_SS_DISABLE    2
 #define GUEST_SS_AUTODISARM (1U << 31)
-#define GUEST_MINSIGSTKSZ 2048
+#define GUEST_MINSIGSTKSZ   2048
 
 static inline GuestSigset guest_sigbit(int sig)
 {
@@ -67,8 +67,6 @@ void signal_fork_child(void);
 /* Temporary masks of rt_sigsuspend, ppoll, pselect6, epoll_pwait. */
 void signal_suspend_begin(GuestSigset temp);
 void signal_suspend_end(bool interrupted);
-/* signalfd: the host routes only signals that are blocked on the host. */
-void signal_host_block_for_fd(const sigset_t *hs);
 
 /* The syscalls' core (syscall-signal.c calls them). */
 abi_long signal_do_sigaction(int sig, const GuestSigaction *act, GuestSigaction *old);

@@ -1,10 +1,15 @@
 /*
  * Guest signals, after the kernel's kernel/signal.c semantics and QEMU's
  * linux-user/signal.c structure.  Every host signal the guest can see has
- * one host handler.  An asynchronous signal is recorded in the receiving
- * thread's pending set and the vCPU is asked to leave generated code
- * (cpu_exit), so the guest handler runs at the next TB boundary; a host
- * thread blocked in a system call is woken through safe_syscall.
+ * one host handler, and each thread's host mask mirrors its guest mask
+ * (but for the synchronous fault signals), so the host kernel does the
+ * routing of process-directed signals to a thread that does not block
+ * them and the queueing of blocked ones (real-time signals included);
+ * sigtimedwait and sigpending ask the host for those.  A signal the host
+ * hands to a thread is recorded in its pending set and the vCPU is asked
+ * to leave generated code (cpu_exit), so the guest handler runs at the
+ * next TB boundary; a thread blocked in a system call is woken through
+ * safe_syscall.
  * A host SIGSEGV is sorted into: a write to a page accel/tcg protects
  * because it holds translated code (handed to accel/tcg), a guest access
  * fault from generated code (SIGSEGV for the guest at the faulting guest
@@ -31,13 +36,13 @@
 
 #include "exec/cpu-exec.h"
 #include "exec/user-page.h"
+#include "gdbstub/gdbstub.h"
 #include "syscall.h"
 #include "util/log.h"
 
 static GuestSigaction signal_actions[GUEST_NSIG + 1];
 static GMutex signal_action_lock;
-static const GuestSigset signal_unblockable =
-    (1ULL << (SIGKILL - 1)) | (1ULL << (SIGSTOP - 1));
+static const GuestSigset signal_unblockable = (1ULL << (SIGKILL - 1)) | (1ULL << (SIGSTOP - 1));
 /* Synchronous signals: a fault that cannot be blocked away. */
 static const GuestSigset signal_sync_set = (1ULL << (SIGSEGV - 1)) | (1ULL << (SIGBUS - 1)) |
                                            (1ULL << (SIGILL - 1)) | (1ULL << (SIGFPE - 1)) |
@@ -112,7 +117,7 @@ static void signal_host_fault(int hsig, siginfo_t *info, ucontext_t *uc)
 {
     uintptr_t haddr = (uintptr_t)info->si_addr;
     uintptr_t pc = uc->uc_mcontext.gregs[REG_RIP];
-    bool in_guest = haddr - guest_base < mmap_reserved_va;
+    bool in_guest = mmap_host_in_guest_area(haddr);
     bool is_write = (uc->uc_mcontext.gregs[REG_ERR] & 2) != 0;
     CPUState *cs = current_cpu;
 
@@ -134,9 +139,18 @@ static void signal_host_fault(int hsig, siginfo_t *info, ucontext_t *uc)
         if (cs) {
             bool maperr = !(page_get_flags(gaddr) & PAGE_VALID);
 
-            cpu_loop_exit_sigsegv(cs, gaddr, is_write ? MMU_DATA_STORE : MMU_DATA_LOAD, maperr,
-                                  pc);
+            cpu_loop_exit_sigsegv(cs, gaddr, is_write ? MMU_DATA_STORE : MMU_DATA_LOAD, maperr, pc);
         }
+    }
+    if (hsig == SIGSEGV && info->si_code == SI_KERNEL && haddr == 0 && cs && current_cpu == cs) {
+        /*
+         * A general-protection fault: generated code formed a
+         * non-canonical host address from a guest address far outside the
+         * guest space.  The address is not reported by the host; the
+         * guest gets SIGSEGV with si_addr 0.
+         */
+        pthread_sigmask(SIG_SETMASK, &uc->uc_sigmask, NULL);
+        cpu_loop_exit_sigsegv(cs, 0, MMU_DATA_LOAD, true, pc);
     }
     if (in_guest && hsig == SIGBUS && cs) {
         /* A file mapping past the end of its file. */
@@ -201,6 +215,20 @@ static void signal_host_handler(int hsig, siginfo_t *info, void *puc)
     errno = saved_errno;
 }
 
+/* The host mask of this thread: the guest's, minus the fault signals. */
+static void signal_sync_host_mask(UserThread *ts)
+{
+    sigset_t hs;
+
+    if (ts->host_mask_valid && ts->host_mask == ts->sigmask) {
+        return;
+    }
+    signal_guest_to_host_set(&hs, ts->sigmask & ~signal_sync_set);
+    pthread_sigmask(SIG_SETMASK, &hs, NULL);
+    ts->host_mask = ts->sigmask;
+    ts->host_mask_valid = true;
+}
+
 /* Should the host run our handler for this guest signal (else SIG_IGN)? */
 static void signal_install_host(int gsig)
 {
@@ -229,6 +257,23 @@ void signal_init(void)
     int g;
     static char altstack[64 * 1024];
     stack_t ss = {.ss_sp = altstack, .ss_size = sizeof(altstack)};
+    UserThread *ts = user_thread_self();
+    sigset_t cur;
+
+    /*
+     * The blocked mask survives execve: a morph started by a guest's
+     * execve finds it as its host mask, and it becomes the guest's.
+     */
+    pthread_sigmask(SIG_SETMASK, NULL, &cur);
+    for (g = 1; g <= GUEST_NSIG; g++) {
+        int h = signal_guest_to_host(g);
+
+        if (h && sigismember(&cur, h)) {
+            ts->sigmask |= guest_sigbit(g);
+        }
+    }
+    ts->sigmask &= ~signal_unblockable;
+    signal_sync_host_mask(ts);
 
     /* The fault handler must run even when a guest overflows morph's stack. */
     sigaltstack(&ss, NULL);
@@ -286,9 +331,8 @@ static bool signal_default_stops(int sig)
 
 static bool signal_default_core(int sig)
 {
-    return sig == SIGQUIT || sig == SIGILL || sig == SIGTRAP || sig == SIGABRT ||
-           sig == SIGBUS || sig == SIGFPE || sig == SIGSEGV || sig == SIGXCPU ||
-           sig == SIGXFSZ || sig == SIGSYS;
+    return sig == SIGQUIT || sig == SIGILL || sig == SIGTRAP || sig == SIGABRT || sig == SIGBUS ||
+           sig == SIGFPE || sig == SIGSEGV || sig == SIGXCPU || sig == SIGXFSZ || sig == SIGSYS;
 }
 
 /* Terminate the whole process by the guest signal, so the parent sees it. */
@@ -296,6 +340,8 @@ static __attribute__((noreturn)) void signal_die(int gsig)
 {
     int hsig = signal_guest_to_host(gsig);
     struct sigaction sa;
+
+    gdb_signalled(gsig);
 
     if (signal_default_core(gsig)) {
         /* A core file would be morph's, not the guest's. */
@@ -333,6 +379,7 @@ static GuestSigaction signal_action_get(int sig)
 /* Recompute signal_pending after a change of mask or pending set. */
 static void signal_update_pending(UserThread *ts)
 {
+    signal_sync_host_mask(ts);
     ts->signal_pending = 0;
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
     if (ts->sync_pending || (ts->pend_set & ~ts->sigmask)) {
@@ -399,6 +446,11 @@ void signal_process_pending(CPUState *cs)
 
             ts->sync_pending = false;
             info = ts->sync_info;
+            /* A debugger sees every signal first, and may drop it (gdbstub). */
+            info.signo = gdb_handlesig(cs, info.signo);
+            if (!info.signo) {
+                continue;
+            }
             ka = signal_action_get(info.signo);
             /* A blocked or ignored fault kills, as force_sig_info does. */
             if ((ts->sigmask & guest_sigbit(info.signo)) || ka.handler == 1) {
@@ -419,6 +471,10 @@ void signal_process_pending(CPUState *cs)
         sig = __builtin_ctzll(deliverable) + 1;
         info = ts->pend_info[sig];
         __atomic_and_fetch(&ts->pend_set, ~guest_sigbit(sig), __ATOMIC_SEQ_CST);
+        info.signo = gdb_handlesig(cs, sig);
+        if (!info.signo) {
+            continue;
+        }
         signal_deliver(cs, ts, &info);
     }
     if (ts->in_sigsuspend) {
@@ -426,6 +482,7 @@ void signal_process_pending(CPUState *cs)
         ts->sigmask = ts->saved_sigmask;
         ts->in_sigsuspend = false;
     }
+    signal_sync_host_mask(ts);
     /* A restart that no handler claimed stays a restart (the insn re-executes). */
     ts->syscall_restart = false;
 }
@@ -591,7 +648,6 @@ abi_long signal_do_sigsuspend(GuestSigset mask)
     UserThread *ts = user_thread_self();
     sigset_t none;
 
-    sigemptyset(&none);
     signal_suspend_begin(mask);
     for (;;) {
         if (ts->sync_pending || (ts->pend_set & ~ts->sigmask)) {
@@ -601,6 +657,7 @@ abi_long signal_do_sigsuspend(GuestSigset mask)
         if (ts->signal_pending) {
             break;
         }
+        signal_guest_to_host_set(&none, ts->sigmask & ~signal_sync_set);
         safe_syscall(SYS_rt_sigsuspend, &none, 8);
     }
     signal_update_pending(ts);
@@ -611,16 +668,31 @@ abi_long signal_do_sigsuspend(GuestSigset mask)
 GuestSigset signal_pending_set(void)
 {
     UserThread *ts = user_thread_self();
+    GuestSigset set = ts->pend_set;
+    sigset_t hs;
+    int g;
 
-    return ts->pend_set;
+    /* Blocked signals wait in the host kernel (process-wide or for this thread). */
+    if (sigpending(&hs) == 0) {
+        for (g = 1; g <= GUEST_NSIG; g++) {
+            int h = signal_guest_to_host(g);
+
+            if (h && sigismember(&hs, h)) {
+                set |= guest_sigbit(g);
+            }
+        }
+    }
+    return set;
 }
 
 abi_long signal_do_sigtimedwait(GuestSigset set, GuestSiginfo *info, const struct timespec *t)
 {
     UserThread *ts = user_thread_self();
     struct timespec deadline, now, left;
+    sigset_t hs;
 
     set &= ~signal_unblockable;
+    signal_guest_to_host_set(&hs, set);
     if (t) {
         clock_gettime(CLOCK_MONOTONIC, &deadline);
         deadline.tv_sec += t->tv_sec;
@@ -632,8 +704,10 @@ abi_long signal_do_sigtimedwait(GuestSigset set, GuestSiginfo *info, const struc
     }
     for (;;) {
         GuestSigset hit = ts->pend_set & set;
+        siginfo_t hi;
         long r;
 
+        /* Taken by the handler before the guest blocked it: ours to give. */
         if (hit) {
             int sig = __builtin_ctzll(hit) + 1;
 
@@ -645,11 +719,6 @@ abi_long signal_do_sigtimedwait(GuestSigset set, GuestSiginfo *info, const struc
         if (ts->sync_pending || (ts->pend_set & ~ts->sigmask)) {
             return -EINTR;
         }
-        ts->signal_pending = 0;
-        __atomic_thread_fence(__ATOMIC_SEQ_CST);
-        if (ts->pend_set & (set | ~ts->sigmask)) {
-            continue;
-        }
         if (t) {
             clock_gettime(CLOCK_MONOTONIC, &now);
             left.tv_sec = deadline.tv_sec - now.tv_sec;
@@ -659,17 +728,23 @@ abi_long signal_do_sigtimedwait(GuestSigset set, GuestSiginfo *info, const struc
                 left.tv_nsec += 1000000000;
             }
             if (left.tv_sec < 0) {
-                return -EAGAIN;
+                left.tv_sec = left.tv_nsec = 0;
             }
         }
-        r = safe_syscall(SYS_ppoll, NULL, 0, t ? &left : NULL, NULL, 8);
-        if (r == 0) {
-            return -EAGAIN;
+        /* The rest wait in the host kernel, blocked there as in the guest. */
+        r = safe_syscall(SYS_rt_sigtimedwait, &hs, &hi, t ? &left : NULL, 8);
+        if (r > 0) {
+            int g = signal_host_to_guest((int)r);
+
+            memset(info, 0, sizeof(*info));
+            info->signo = g;
+            info->errno_ = hi.si_errno;
+            info->code = hi.si_code;
+            memcpy(info->u.raw, (const char *)&hi + 16, sizeof(info->u.raw));
+            return g;
+        }
+        if (r != -USER_ERESTARTSYS && r != -EINTR) {
+            return r;
         }
     }
-}
-
-void signal_host_block_for_fd(const sigset_t *hs)
-{
-    pthread_sigmask(SIG_BLOCK, hs, NULL);
 }

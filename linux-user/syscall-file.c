@@ -1,8 +1,8 @@
 /*
  * File-descriptor system calls: read/write and their vector and
  * positioned forms, pipes and dup, fcntl, the terminal and FIONREAD
- * ioctls, ppoll/pselect6, epoll, eventfd, timerfd, signalfd, sendfile and
- * copy_file_range.  The fd numbers are the host's.  Layouts of the
+ * ioctls, ppoll/pselect6, epoll, eventfd, timerfd, signalfd, inotify,
+ * memfd, sendfile and copy_file_range.  The fd numbers are the host's.  Layouts of the
  * riscv64 (asm-generic) structures equal x86-64's except struct
  * epoll_event, which x86-64 packs (12 bytes) and riscv64 does not (16).
  * Calls that may block go through safe_syscall.
@@ -206,10 +206,10 @@ static abi_long sys_fcntl(CPUState *cs, const abi_ulong *a)
 
 /* ioctl: the requests a libc and common programs use, by argument shape. */
 typedef enum IoctlArg {
-    IOCTL_INT,          /* integer argument */
+    IOCTL_INT, /* integer argument */
     IOCTL_NONE,
-    IOCTL_IN,           /* pointer to `size` bytes read by the kernel */
-    IOCTL_OUT,          /* written by the kernel */
+    IOCTL_IN,  /* pointer to `size` bytes read by the kernel */
+    IOCTL_OUT, /* written by the kernel */
     IOCTL_INOUT,
 } IoctlArg;
 
@@ -220,33 +220,15 @@ typedef struct IoctlDef {
 } IoctlDef;
 
 static const IoctlDef file_ioctls[] = {
-    {TCGETS, IOCTL_OUT, 36},
-    {TCSETS, IOCTL_IN, 36},
-    {TCSETSW, IOCTL_IN, 36},
-    {TCSETSF, IOCTL_IN, 36},
-    {TIOCGWINSZ, IOCTL_OUT, 8},
-    {TIOCSWINSZ, IOCTL_IN, 8},
-    {FIONREAD, IOCTL_OUT, 4},
-    {TIOCOUTQ, IOCTL_OUT, 4},
-    {TIOCGPGRP, IOCTL_OUT, 4},
-    {TIOCSPGRP, IOCTL_IN, 4},
-    {TIOCGSID, IOCTL_OUT, 4},
-    {TIOCGPTN, IOCTL_OUT, 4},
-    {TIOCSPTLCK, IOCTL_IN, 4},
-    {FIONBIO, IOCTL_IN, 4},
-    {FIOASYNC, IOCTL_IN, 4},
-    {FIOCLEX, IOCTL_NONE, 0},
-    {FIONCLEX, IOCTL_NONE, 0},
-    {TIOCSCTTY, IOCTL_INT, 0},
-    {TIOCNOTTY, IOCTL_NONE, 0},
-    {TIOCEXCL, IOCTL_NONE, 0},
-    {TIOCNXCL, IOCTL_NONE, 0},
-    {TCFLSH, IOCTL_INT, 0},
-    {TCXONC, IOCTL_INT, 0},
-    {TCSBRK, IOCTL_INT, 0},
-    {TIOCMGET, IOCTL_OUT, 4},
-    {TIOCMSET, IOCTL_IN, 4},
-    {TIOCINQ, IOCTL_OUT, 4},
+    {TCGETS, IOCTL_OUT, 36},    {TCSETS, IOCTL_IN, 36},     {TCSETSW, IOCTL_IN, 36},
+    {TCSETSF, IOCTL_IN, 36},    {TIOCGWINSZ, IOCTL_OUT, 8}, {TIOCSWINSZ, IOCTL_IN, 8},
+    {FIONREAD, IOCTL_OUT, 4},   {TIOCOUTQ, IOCTL_OUT, 4},   {TIOCGPGRP, IOCTL_OUT, 4},
+    {TIOCSPGRP, IOCTL_IN, 4},   {TIOCGSID, IOCTL_OUT, 4},   {TIOCGPTN, IOCTL_OUT, 4},
+    {TIOCSPTLCK, IOCTL_IN, 4},  {FIONBIO, IOCTL_IN, 4},     {FIOASYNC, IOCTL_IN, 4},
+    {FIOCLEX, IOCTL_NONE, 0},   {FIONCLEX, IOCTL_NONE, 0},  {TIOCSCTTY, IOCTL_INT, 0},
+    {TIOCNOTTY, IOCTL_NONE, 0}, {TIOCEXCL, IOCTL_NONE, 0},  {TIOCNXCL, IOCTL_NONE, 0},
+    {TCFLSH, IOCTL_INT, 0},     {TCXONC, IOCTL_INT, 0},     {TCSBRK, IOCTL_INT, 0},
+    {TIOCMGET, IOCTL_OUT, 4},   {TIOCMSET, IOCTL_IN, 4},    {TIOCINQ, IOCTL_OUT, 4},
 };
 
 static abi_long sys_ioctl(CPUState *cs, const abi_ulong *a)
@@ -267,8 +249,7 @@ static abi_long sys_ioctl(CPUState *cs, const abi_ulong *a)
         case IOCTL_NONE:
             return syscall_ret(ioctl(a[0], req));
         default:
-            p = uaccess_ptr(a[2], d->size,
-                            d->arg == IOCTL_IN ? PROT_READ : PROT_READ | PROT_WRITE);
+            p = uaccess_ptr(a[2], d->size, d->arg == IOCTL_IN ? PROT_READ : PROT_READ | PROT_WRITE);
             if (!p) {
                 return -EFAULT;
             }
@@ -450,12 +431,7 @@ static abi_long sys_signalfd4(CPUState *cs, const abi_ulong *a)
     if (!file_host_sigset(&hs, a[1])) {
         return -EFAULT;
     }
-    /*
-     * The host delivers these signals to the fd only if they are blocked
-     * on the host too; the guest blocks them itself (its own mask), so
-     * block them on the host for this thread while the guest mask does.
-     */
-    signal_host_block_for_fd(&hs);
+    /* The host mask mirrors the guest's, so what the guest blocks reaches the fd. */
     return syscall_ret(syscall(SYS_signalfd4, (int)a[0], &hs, 8, (int)a[3]));
 }
 
@@ -552,6 +528,38 @@ static abi_long sys_getdents64(CPUState *cs, const abi_ulong *a)
     return syscall_ret(syscall(SYS_getdents64, a[0], buf, a[2]));
 }
 
+static abi_long sys_memfd_create(CPUState *cs, const abi_ulong *a)
+{
+    GPATH(name, a[0]);
+    return syscall_ret(syscall(SYS_memfd_create, name, (unsigned)a[1]));
+}
+
+static abi_long sys_inotify_init1(CPUState *cs, const abi_ulong *a)
+{
+    return syscall_ret(syscall(SYS_inotify_init1, (int)a[0]));
+}
+
+static abi_long sys_inotify_add_watch(CPUState *cs, const abi_ulong *a)
+{
+    GPATH(path, a[1]);
+    return syscall_ret(syscall(SYS_inotify_add_watch, (int)a[0], path, (uint32_t)a[2]));
+}
+
+static abi_long sys_inotify_rm_watch(CPUState *cs, const abi_ulong *a)
+{
+    return syscall_ret(syscall(SYS_inotify_rm_watch, (int)a[0], (int)a[1]));
+}
+
+static abi_long sys_readahead(CPUState *cs, const abi_ulong *a)
+{
+    return syscall_ret(syscall(SYS_readahead, (int)a[0], a[1], a[2]));
+}
+
+static abi_long sys_pidfd_open(CPUState *cs, const abi_ulong *a)
+{
+    return syscall_ret(syscall(SYS_pidfd_open, (pid_t)a[0], (unsigned)a[1]));
+}
+
 const SyscallDef syscall_file_defs[] = {
     {TARGET_NR_read, "read", sys_read, "fpu"},
     {TARGET_NR_write, "write", sys_write, "fpu"},
@@ -598,5 +606,11 @@ const SyscallDef syscall_file_defs[] = {
     {TARGET_NR_fchown, "fchown", sys_fchown, "fdd"},
     {TARGET_NR_fchdir, "fchdir", sys_fchdir, "f"},
     {TARGET_NR_getdents64, "getdents64", sys_getdents64, "fpu"},
+    {TARGET_NR_memfd_create, "memfd_create", sys_memfd_create, "sx"},
+    {TARGET_NR_inotify_init1, "inotify_init1", sys_inotify_init1, "x"},
+    {TARGET_NR_inotify_add_watch, "inotify_add_watch", sys_inotify_add_watch, "fsx"},
+    {TARGET_NR_inotify_rm_watch, "inotify_rm_watch", sys_inotify_rm_watch, "fd"},
+    {TARGET_NR_readahead, "readahead", sys_readahead, "fdu"},
+    {TARGET_NR_pidfd_open, "pidfd_open", sys_pidfd_open, "dx"},
     {0, NULL, NULL, NULL},
 };

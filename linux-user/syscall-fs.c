@@ -30,8 +30,7 @@ static const char *fs_path(const char *p)
     if (!prefix || !prefix[0] || p[0] != '/' || p[1] == '\0') {
         return p;
     }
-    if (snprintf(fs_path_buf, sizeof(fs_path_buf), "%s%s", prefix, p) >=
-        (int)sizeof(fs_path_buf)) {
+    if (snprintf(fs_path_buf, sizeof(fs_path_buf), "%s%s", prefix, p) >= (int)sizeof(fs_path_buf)) {
         return p;
     }
     return access(fs_path_buf, F_OK) == 0 ? fs_path_buf : p;
@@ -89,8 +88,8 @@ static abi_long sys_statx(CPUState *cs, const abi_ulong *a)
     GPATH(path, a[1]);
     /* struct statx is 256 bytes with fixed-width fields everywhere. */
     GPTR(buf, a[4], 256, PROT_WRITE);
-    return syscall_ret(syscall(SYS_statx, (int)a[0], fs_path(path), (int)a[2], (unsigned)a[3],
-                               buf));
+    return syscall_ret(
+        syscall(SYS_statx, (int)a[0], fs_path(path), (int)a[2], (unsigned)a[3], buf));
 }
 
 static abi_long sys_faccessat(CPUState *cs, const abi_ulong *a)

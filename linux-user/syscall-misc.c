@@ -25,25 +25,25 @@
 
 /* ---- ids: no arguments or integer arguments, straight to the host ---- */
 
-#define MISC_PASS0(name)                                                                      \
-    static abi_long sys_##name(CPUState *cs, const abi_ulong *a)                              \
-    {                                                                                         \
-        return syscall_ret(syscall(SYS_##name));                                              \
+#define MISC_PASS0(name)                                                                           \
+    static abi_long sys_##name(CPUState *cs, const abi_ulong *a)                                   \
+    {                                                                                              \
+        return syscall_ret(syscall(SYS_##name));                                                   \
     }
-#define MISC_PASS1(name)                                                                      \
-    static abi_long sys_##name(CPUState *cs, const abi_ulong *a)                              \
-    {                                                                                         \
-        return syscall_ret(syscall(SYS_##name, a[0]));                                        \
+#define MISC_PASS1(name)                                                                           \
+    static abi_long sys_##name(CPUState *cs, const abi_ulong *a)                                   \
+    {                                                                                              \
+        return syscall_ret(syscall(SYS_##name, a[0]));                                             \
     }
-#define MISC_PASS2(name)                                                                      \
-    static abi_long sys_##name(CPUState *cs, const abi_ulong *a)                              \
-    {                                                                                         \
-        return syscall_ret(syscall(SYS_##name, a[0], a[1]));                                  \
+#define MISC_PASS2(name)                                                                           \
+    static abi_long sys_##name(CPUState *cs, const abi_ulong *a)                                   \
+    {                                                                                              \
+        return syscall_ret(syscall(SYS_##name, a[0], a[1]));                                       \
     }
-#define MISC_PASS3(name)                                                                      \
-    static abi_long sys_##name(CPUState *cs, const abi_ulong *a)                              \
-    {                                                                                         \
-        return syscall_ret(syscall(SYS_##name, a[0], a[1], a[2]));                            \
+#define MISC_PASS3(name)                                                                           \
+    static abi_long sys_##name(CPUState *cs, const abi_ulong *a)                                   \
+    {                                                                                              \
+        return syscall_ret(syscall(SYS_##name, a[0], a[1], a[2]));                                 \
     }
 
 MISC_PASS0(getpid)
@@ -372,16 +372,13 @@ const SyscallDef syscall_misc_defs[] = {
     {TARGET_NR_sched_yield, "sched_yield", sys_sched_yield, ""},
     {TARGET_NR_sched_getaffinity, "sched_getaffinity", sys_sched_getaffinity, "dup"},
     {TARGET_NR_sched_setaffinity, "sched_setaffinity", sys_sched_setaffinity, "dup"},
-    {TARGET_NR_sched_get_priority_max, "sched_get_priority_max", sys_sched_get_priority_max,
-     "d"},
-    {TARGET_NR_sched_get_priority_min, "sched_get_priority_min", sys_sched_get_priority_min,
-     "d"},
+    {TARGET_NR_sched_get_priority_max, "sched_get_priority_max", sys_sched_get_priority_max, "d"},
+    {TARGET_NR_sched_get_priority_min, "sched_get_priority_min", sys_sched_get_priority_min, "d"},
     {TARGET_NR_sched_getscheduler, "sched_getscheduler", sys_sched_getscheduler, "d"},
     {TARGET_NR_sched_getparam, "sched_getparam", sys_sched_getparam, "dp"},
     {TARGET_NR_sched_setparam, "sched_setparam", sys_sched_setparam, "dp"},
     {TARGET_NR_sched_setscheduler, "sched_setscheduler", sys_sched_setscheduler, "ddp"},
-    {TARGET_NR_sched_rr_get_interval, "sched_rr_get_interval", sys_sched_rr_get_interval,
-     "dp"},
+    {TARGET_NR_sched_rr_get_interval, "sched_rr_get_interval", sys_sched_rr_get_interval, "dp"},
     {TARGET_NR_getcpu, "getcpu", sys_getcpu, "ppp"},
     {TARGET_NR_prctl, "prctl", sys_prctl, "dxxxx"},
     {TARGET_NR_uname, "uname", sys_uname, "p"},

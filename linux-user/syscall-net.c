@@ -16,8 +16,7 @@
 #include "syscall-nr.h"
 
 /* An in/out socklen_t and the address buffer it sizes. */
-static abi_long net_addr_out(abi_ulong addr, abi_ulong lenp, void **host_addr,
-                             socklen_t **host_len)
+static abi_long net_addr_out(abi_ulong addr, abi_ulong lenp, void **host_addr, socklen_t **host_len)
 {
     uint32_t len;
 

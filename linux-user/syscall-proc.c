@@ -19,6 +19,7 @@
 #include <glib.h>
 
 #include "exec/cpu-exec.h"
+#include "gdbstub/gdbstub.h"
 #include "signal-common.h"
 #include "syscall-nr.h"
 
@@ -46,7 +47,7 @@ typedef struct ProcCloneStart {
     GMutex lock;
     GCond cond;
     pid_t tid;
-    sigset_t host_mask;         /* the parent's host mask, restored in the child */
+    sigset_t host_mask; /* the parent's host mask, restored in the child */
 } ProcCloneStart;
 
 static void *proc_thread_main(void *opaque)
@@ -150,6 +151,7 @@ static abi_long proc_fork(CPUState *cs, unsigned long flags, abi_ulong newsp, ab
         g_mutex_init(&proc_lock);
         proc_nthreads = 1;
         end_exclusive();
+        gdb_fork_child();
         ts->tid = gettid();
         target_cpu_fork_child(cs, newsp);
         if (flags & CLONE_CHILD_SETTID) {
@@ -303,7 +305,12 @@ static abi_long sys_execve(CPUState *cs, const abi_ulong *a)
     }
     if (!proc_is_guest_file(host_path)) {
         /* A host program (or not an executable: the host says ENOEXEC). */
+        sigset_t hs, old;
+
+        signal_guest_to_host_set(&hs, user_thread_self()->sigmask);
+        pthread_sigmask(SIG_SETMASK, &hs, &old);
         err = syscall_ret(execve(host_path, argv, envp));
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
         goto out;
     }
     nargv = g_ptr_array_new();
@@ -321,7 +328,15 @@ static abi_long sys_execve(CPUState *cs, const abi_ulong *a)
     }
     g_ptr_array_add(nargv, NULL);
     fflush(NULL);
-    err = syscall_ret(execve(user_process.self_exe, (char **)nargv->pdata, envp));
+    {
+        /* The guest's blocked mask is inherited through the host's (signal_init). */
+        sigset_t hs, old;
+
+        signal_guest_to_host_set(&hs, user_thread_self()->sigmask);
+        pthread_sigmask(SIG_SETMASK, &hs, &old);
+        err = syscall_ret(execve(user_process.self_exe, (char **)nargv->pdata, envp));
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
+    }
     g_ptr_array_free(nargv, TRUE);
 out:
     g_free(host_path);
@@ -348,6 +363,10 @@ static abi_long sys_waitid(CPUState *cs, const abi_ulong *a)
 
 static __attribute__((noreturn)) void proc_exit_group(int status)
 {
+    gdb_exit(status);
+    if (user_process.jit_stats) {
+        tcg_jit_stats_print(stderr);
+    }
     fflush(NULL);
     _exit(status);
 }

@@ -108,8 +108,7 @@ int syscall_fake_open(const char *path, int flags, mode_t mode)
             g_string_append_len(s, *a, strlen(*a) + 1);
         }
     } else if (procfs_is_self(path, "exe")) {
-        fd = open(user_process.exe_path, flags & ~(O_CREAT | O_TRUNC | O_WRONLY | O_RDWR),
-                  mode);
+        fd = open(user_process.exe_path, flags & ~(O_CREAT | O_TRUNC | O_WRONLY | O_RDWR), mode);
         return fd < 0 ? -errno : fd;
     } else if (strcmp(path, "/proc/cpuinfo") == 0) {
         char *text = target_cpuinfo(NULL, (int)sysconf(_SC_NPROCESSORS_ONLN));

@@ -29,9 +29,9 @@ static void syscall_add(const SyscallDef *defs)
 void syscall_init(void)
 {
     static const SyscallDef *const areas[] = {
-        syscall_file_defs, syscall_fs_defs, syscall_mem_defs, syscall_time_defs,
-        syscall_proc_defs, syscall_net_defs, syscall_signal_defs, syscall_misc_defs,
-        syscall_target_defs,
+        syscall_file_defs,   syscall_fs_defs,   syscall_mem_defs,
+        syscall_time_defs,   syscall_proc_defs, syscall_net_defs,
+        syscall_signal_defs, syscall_misc_defs, syscall_target_defs,
     };
     size_t i;
 
@@ -67,10 +67,6 @@ abi_long syscall_do(CPUState *cs, abi_ulong nr, const abi_ulong *args)
             }
             log_mask_printf(LOG_UNIMP | LOG_STRACE, "Unsupported syscall: %llu (%s)\n",
                             (unsigned long long)nr, def ? def->name : "unknown");
-            if (user_process.strace && !log_enabled(LOG_UNIMP | LOG_STRACE)) {
-                log_printf("Unsupported syscall: %llu (%s)\n", (unsigned long long)nr,
-                           def ? def->name : "unknown");
-            }
         }
         ret = -ENOSYS;
     }

@@ -34,7 +34,7 @@ typedef abi_long (*SyscallFn)(CPUState *cs, const abi_ulong *a);
 typedef struct SyscallDef {
     int nr;
     const char *name;
-    SyscallFn fn;               /* NULL: -ENOSYS (known, not provided) */
+    SyscallFn fn; /* NULL: -ENOSYS (known, not provided) */
     const char *args;
 } SyscallDef;
 
@@ -71,7 +71,7 @@ static inline abi_long syscall_ret(long r)
 long safe_syscall_base(volatile int *pending, long nr, ...);
 long safe_syscall6(long nr, long a1, long a2, long a3, long a4, long a5, long a6);
 #define safe_syscall(nr, ...) safe_syscall_args_(nr, __VA_ARGS__, 0, 0, 0, 0, 0, 0)
-#define safe_syscall_args_(nr, a1, a2, a3, a4, a5, a6, ...)                                   \
+#define safe_syscall_args_(nr, a1, a2, a3, a4, a5, a6, ...)                                        \
     safe_syscall6(nr, (long)(a1), (long)(a2), (long)(a3), (long)(a4), (long)(a5), (long)(a6))
 /* The instruction window of safe_syscall_base the host signal handler checks. */
 extern char safe_syscall_start[], safe_syscall_end[], safe_syscall_interrupted[];
@@ -91,21 +91,21 @@ static inline bool syscall_ptr(void **host, abi_ulong g, abi_ulong len, int prot
     return *host != NULL;
 }
 
-#define GPTR(var, g, len, prot)                                                               \
-    void *var;                                                                                \
-    if (!syscall_ptr(&var, (g), (len), (prot))) {                                             \
-        return -EFAULT;                                                                       \
+#define GPTR(var, g, len, prot)                                                                    \
+    void *var;                                                                                     \
+    if (!syscall_ptr(&var, (g), (len), (prot))) {                                                  \
+        return -EFAULT;                                                                            \
     }
 
 /* A guest path string (PATH_MAX), or return its error. */
-#define GPATH(var, g)                                                                          \
-    const char *var;                                                                           \
-    do {                                                                                       \
-        int gpath_err_;                                                                        \
-        var = uaccess_str((g), 4096, &gpath_err_);                                             \
-        if (!var) {                                                                            \
-            return gpath_err_;                                                                 \
-        }                                                                                      \
+#define GPATH(var, g)                                                                              \
+    const char *var;                                                                               \
+    do {                                                                                           \
+        int gpath_err_;                                                                            \
+        var = uaccess_str((g), 4096, &gpath_err_);                                                 \
+        if (!var) {                                                                                \
+            return gpath_err_;                                                                     \
+        }                                                                                          \
     } while (0)
 
 /* -strace output for one syscall (strace.c). */

@@ -25,8 +25,8 @@ typedef uint64_t abi_ulong;
 typedef int64_t abi_long;
 
 /* Guest errno values are asm-generic's, which are the x86-64 host's too. */
-#define USER_ERESTARTSYS 512        /* interrupted: restart or -EINTR, as the kernel decides */
-#define USER_ESIGRETURN 513         /* rt_sigreturn: the registers are already set */
+#define USER_ERESTARTSYS 512 /* interrupted: restart or -EINTR, as the kernel decides */
+#define USER_ESIGRETURN  513 /* rt_sigreturn: the registers are already set */
 
 /* ---- guest memory (mmap.c) ---- */
 
@@ -46,24 +46,24 @@ static inline bool guest_range_in_va(abi_ulong addr, abi_ulong len)
 }
 
 #define GUEST_PAGE_ALIGN(x) (((x) + mmap_guest_page_size - 1) & ~(mmap_guest_page_size - 1))
-#define GUEST_PAGE_MASK (~(mmap_guest_page_size - 1))
+#define GUEST_PAGE_MASK     (~(mmap_guest_page_size - 1))
 
 /* Guest protection bits are the PROT_* values; a mapping's VMA flags add these. */
 enum {
-    VMA_ANON = 1 << 0,              /* anonymous (else file-backed) */
+    VMA_ANON = 1 << 0, /* anonymous (else file-backed) */
     VMA_SHARED = 1 << 1,
-    VMA_STACK = 1 << 2,             /* the main stack: [stack] in /proc/self/maps */
-    VMA_HEAP = 1 << 3,              /* the brk area: [heap] */
-    VMA_RESERVED = 1 << 4,          /* morph's own (signal trampoline page) */
+    VMA_STACK = 1 << 2,    /* the main stack: [stack] in /proc/self/maps */
+    VMA_HEAP = 1 << 3,     /* the brk area: [heap] */
+    VMA_RESERVED = 1 << 4, /* morph's own (signal trampoline page) */
 };
 
 typedef struct MmapVma {
-    abi_ulong start, end;           /* guest page aligned, end exclusive */
-    int prot;                       /* PROT_READ | PROT_WRITE | PROT_EXEC */
-    int flags;                      /* VMA_* */
-    uint64_t offset;                /* file offset of `start` */
+    abi_ulong start, end; /* guest page aligned, end exclusive */
+    int prot;             /* PROT_READ | PROT_WRITE | PROT_EXEC */
+    int flags;            /* VMA_* */
+    uint64_t offset;      /* file offset of `start` */
     uint64_t dev, inode;
-    char *name;                     /* path for file mappings, or NULL */
+    char *name; /* path for file mappings, or NULL */
 } MmapVma;
 
 /*
@@ -71,6 +71,8 @@ typedef struct MmapVma {
  * nothing committed) at `base_hint` (0: anywhere; else exactly there).
  */
 bool mmap_reserve(uint64_t base_hint, uint64_t size, uint64_t guest_page_size, Error **errp);
+/* Is a host address in the guest space or its guard regions (a guest access)? */
+bool mmap_host_in_guest_area(uintptr_t host);
 /* Forget every mapping and release the reservation (tests). */
 void mmap_teardown(void);
 
@@ -147,9 +149,9 @@ typedef uint64_t GuestSigset;
 #define GUEST_NSIG 64
 
 typedef struct GuestSigaction {
-    abi_ulong handler;              /* SIG_DFL 0, SIG_IGN 1, or the guest function */
+    abi_ulong handler; /* SIG_DFL 0, SIG_IGN 1, or the guest function */
     abi_ulong flags;
-    abi_ulong restorer;             /* SA_RESTORER (riscv has none: 0) */
+    abi_ulong restorer; /* SA_RESTORER (riscv has none: 0) */
     GuestSigset mask;
 } GuestSigaction;
 
@@ -158,10 +160,6 @@ typedef struct GuestSiginfo {
     /* The union as 112 bytes in guest layout (what the frame holds). */
     union {
         uint8_t raw[112];
-        struct {
-            int32_t pid;
-            uint32_t uid;
-        } kill;
         struct {
             abi_ulong addr;
         } fault;
@@ -172,8 +170,10 @@ typedef struct GuestSiginfo {
 typedef struct UserThread {
     CPUState *cpu;
     pid_t tid;
-    abi_ulong clear_child_tid;      /* set_tid_address / CLONE_CHILD_CLEARTID */
-    GuestSigset sigmask;            /* blocked */
+    abi_ulong clear_child_tid; /* set_tid_address / CLONE_CHILD_CLEARTID */
+    GuestSigset sigmask;       /* blocked */
+    GuestSigset host_mask;     /* what the host thread mask was last set from */
+    bool host_mask_valid;
     /* Saved mask while rt_sigsuspend / pselect / ppoll run with a temporary one. */
     GuestSigset saved_sigmask;
     bool in_sigsuspend;
@@ -193,26 +193,24 @@ typedef struct UserThread {
     volatile int signal_pending;
     /* The last syscall returned USER_ERESTARTSYS (decided at delivery). */
     bool syscall_restart;
-    abi_ulong robust_list, robust_list_len;
-    struct UserThread *next;
 } UserThread;
 
 /* The emulated process: options that an execve passes on, and files. */
 typedef struct UserProcess {
-    char *exe_path;                 /* absolute host path of the guest executable */
-    int exe_fd;                     /* kept open: /proc/self/exe, AT_EXECFD */
-    char *interp_prefix;            /* -L */
-    const char *cpu_model;
-    char **morph_argv;              /* morph's own options, for execve */
+    char *exe_path;      /* absolute host path of the guest executable */
+    int exe_fd;          /* kept open: /proc/self/exe, AT_EXECFD */
+    char *interp_prefix; /* -L */
+    char **morph_argv; /* morph's own options, for execve */
     int morph_argc;
-    char *self_exe;                 /* host path of morph itself */
-    abi_ulong auxv_addr, auxv_len;  /* the auxv on the guest stack (/proc/self/auxv) */
-    abi_ulong sigtramp;             /* rt_sigreturn trampoline (guest address) */
-    abi_ulong stack_limit;          /* lowest address of the main stack */
-    uint64_t stack_size;            /* -s */
-    char *uname_release;            /* -r */
-    char **guest_argv;              /* as the guest was started (/proc/self/cmdline) */
+    char *self_exe;                /* host path of morph itself */
+    abi_ulong auxv_addr, auxv_len; /* the auxv on the guest stack (/proc/self/auxv) */
+    abi_ulong sigtramp;            /* rt_sigreturn trampoline (guest address) */
+    abi_ulong stack_limit;         /* lowest address of the main stack */
+    uint64_t stack_size;           /* -s */
+    char *uname_release;           /* -r */
+    char **guest_argv;             /* as the guest was started (/proc/self/cmdline) */
     bool strace;
+    bool jit_stats; /* -jit-stats: translator statistics at exit */
 } UserProcess;
 
 extern UserProcess user_process;
@@ -223,14 +221,14 @@ void user_thread_set_self(UserThread *ts);
 /* ---- what the target's linux-user bits provide (linux-user/<arch>/) ---- */
 
 typedef struct UserTargetInfo {
-    const char *name;               /* "riscv64" */
-    uint16_t elf_machine;           /* EM_RISCV */
-    const char *platform;           /* AT_PLATFORM or NULL */
+    const char *name;     /* "riscv64" */
+    uint16_t elf_machine; /* EM_RISCV */
+    const char *platform; /* AT_PLATFORM or NULL */
     unsigned page_bits;
-    abi_ulong task_size;            /* top of the user address space */
-    abi_ulong et_dyn_base;          /* where a PIE main program goes */
-    abi_ulong mmap_base_gap;        /* minimum gap between the stack and the mmap area */
-    const TargetOps *ops;           /* the target's hooks for accel/tcg */
+    abi_ulong task_size;     /* top of the user address space */
+    abi_ulong et_dyn_base;   /* where a PIE main program goes */
+    abi_ulong mmap_base_gap; /* minimum gap between the stack and the mmap area */
+    const TargetOps *ops;    /* the target's hooks for accel/tcg */
 } UserTargetInfo;
 
 extern const UserTargetInfo user_target;

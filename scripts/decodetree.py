@@ -542,6 +542,9 @@ class Decoder:
             w('}\n\n')
 
         storage = 'static ' if static else ''
+        if not static:
+            # A prototype, for -Wmissing-prototypes.
+            w(f'bool {decode_name}(DisasContext *ctx, uint32_t insn);\n\n')
         w(f'{storage}bool {decode_name}(DisasContext *ctx, uint32_t insn)\n{{\n')
         if used_sets:
             w('    union {\n')

@@ -168,6 +168,10 @@ int img_convert(int argc, char **argv)
         case 'Z':
             target_is_zero = true;
             break;
+        case 'l':
+            error_report("Converting from an internal snapshot (-l) is not supported; apply it "
+                         "with 'snapshot -a' on a copy first");
+            goto out;
         case 'm':
         case 'W':
         case 'U':
@@ -175,7 +179,7 @@ int img_convert(int argc, char **argv)
         case 'C':
         case 'V':
         case 'I':
-        case 'l':
+            /* Performance and sharing hints: accepted, nothing to change here. */
             break;
         case 'h':
             printf("usage: morph-img convert [-c] [-p] [-q] [-n] [-f fmt] [-O output_fmt] "

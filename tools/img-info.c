@@ -351,6 +351,7 @@ int img_info(int argc, char **argv)
         { NULL, 0, NULL, 0 },
     };
     const char *fmt = NULL;
+    char *fmt_owned = NULL;
     ImgOutput output = IMG_OUTPUT_HUMAN;
     bool chain = false;
     char *filename;
@@ -415,7 +416,9 @@ int img_info(int argc, char **argv)
         }
         n++;
         next = chain ? bdrv_get_full_backing_filename(bs) : NULL;
-        fmt = bdrv_get_backing_format(bs) ? g_strdup(bdrv_get_backing_format(bs)) : NULL;
+        g_free(fmt_owned);
+        fmt_owned = g_strdup(bdrv_get_backing_format(bs));
+        fmt = fmt_owned;
         bdrv_unref(bs);
         g_free(filename);
         filename = next;
@@ -429,6 +432,7 @@ int img_info(int argc, char **argv)
         }
     }
     g_free(filename);
+    g_free(fmt_owned);
     if (output == IMG_OUTPUT_JSON) {
         printf(chain ? "\n]\n" : "\n");
     }

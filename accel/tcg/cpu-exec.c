@@ -366,9 +366,14 @@ static bool cpu_handle_interrupt(CPUState *cs, TranslationBlock **last_tb)
 {
     int req = __atomic_load_n(&cs->interrupt_request, __ATOMIC_ACQUIRE);
 
+    if (cs->singlestep_enabled & SSTEP_NOIRQ) {
+        /* A debugger's step does not wander into an interrupt handler. */
+        req &= ~CPU_INTERRUPT_HARD;
+    }
     if (req) {
         if (req & CPU_INTERRUPT_DEBUG) {
             cpu_reset_interrupt(cs, CPU_INTERRUPT_DEBUG);
+            cs->accel->watch_replay = false;
             cs->exception_index = EXCP_DEBUG;
             return true;
         }
@@ -441,6 +446,11 @@ static int cpu_exec_loop(CPUState *cs)
             uint64_t cs_base;
             uint32_t flags, cflags = cs->accel->cflags_next_tb;
 
+            if (cs->singlestep_enabled && cs->accel->sstep_done) {
+                /* The step's instruction ran (debug.c): back to the debugger. */
+                cs->exception_index = EXCP_DEBUG;
+                break;
+            }
             if (cflags == CF_NONE_NEXT) {
                 cflags = curr_cflags(cs);
             } else {
@@ -454,7 +464,13 @@ static int cpu_exec_loop(CPUState *cs)
                 tb_add_jump(last_tb, slot, tb);
             }
             gen = tb_flush_count();
+            /* Set first: an instruction that traps leaves by longjmp. */
+            cs->accel->sstep_done = cs->singlestep_enabled != 0;
             cpu_loop_exec_tb(cs, tb, &last_tb, &slot);
+            if (slot == TB_EXIT_REQUESTED) {
+                /* Left at its entry check: the instruction did not run. */
+                cs->accel->sstep_done = false;
+            }
         }
     }
     return ret;
@@ -502,6 +518,7 @@ static void cpu_step_atomic_run(CPUState *cs)
     cflags = (curr_cflags(cs) & ~(CF_PARALLEL | CF_COUNT_MASK)) | CF_NOIRQ | 1;
     cs->ops->get_tb_cpu_state(cs, &pc, &cs_base, &flags);
     tb = tb_find(cs, pc, cs_base, flags, cflags, true);
+    cs->accel->sstep_done = cs->singlestep_enabled != 0;
     cpu_loop_exec_tb(cs, tb, &last, &slot);
 }
 

@@ -36,6 +36,8 @@ extern TCGAccel tcg_accel;
 typedef struct AccelCPUState {
     bool running;            /* inside cpu_exec(): counted by exclusive sections */
     uint32_t cflags_next_tb; /* cflags forced for the next TB, or CF_NONE_NEXT */
+    bool sstep_done;         /* single-stepping: the step's instruction ran */
+    bool watch_replay;       /* a watchpoint hit: its instruction runs again alone */
 } AccelCPUState;
 
 #define CF_NONE_NEXT UINT32_MAX
@@ -113,9 +115,21 @@ void tb_jmp_cache_clear(CPUState *cs);
 uint32_t curr_cflags(CPUState *cs);
 /* Does the calling thread own the exclusive section? */
 bool exclusive_held(void);
-/* Call fn on every attached vCPU (the CPU list lock is held meanwhile). */
-void cpu_list_foreach(void (*fn)(CPUState *cs, void *opaque), void *opaque);
-unsigned cpu_list_count(void);
+
+/* ---- debug.c: breakpoints, watchpoints (include/exec/cpu-exec.h) */
+
+/*
+ * Before translating the instruction at db->pc_next: true if it is a
+ * breakpoint, and then the TB ends there (a TB starting there got the
+ * code that raises EXCP_DEBUG).
+ */
+bool tcg_debug_check_breakpoint(DisasContextBase *db, CPUState *cs, const TranslatorOps *ops);
+/* After translating an instruction whose ops start at first_op: watch its accesses. */
+void tcg_debug_instrument_insn(unsigned first_op);
+/* A helper's access (cpu_ld/st*_mmu): offer it to the watchpoints. */
+void tcg_debug_check_access(CPUState *cs, vaddr addr, unsigned len, MMUAccessType type,
+                            uintptr_t ra);
+extern bool tcg_debug_watching;
 
 /* ---- cputlb.c: the softmmu TLB (system mode) */
 

@@ -11,6 +11,9 @@
 static uint64_t ldst_load(CPUState *cs, vaddr addr, MemOpIdx oi, MemOp size, uintptr_t ra)
 {
     g_assert((get_memop(oi) & MO_SIZE) == size);
+    if (tcg_debug_watching) {
+        tcg_debug_check_access(cs, addr, 1u << size, MMU_DATA_LOAD, ra);
+    }
     return cs->tlb ? cputlb_ld(cs, addr, oi, ra) : user_ld(cs, addr, oi, ra);
 }
 
@@ -18,6 +21,9 @@ static void ldst_store(CPUState *cs, vaddr addr, uint64_t val, MemOpIdx oi, MemO
                        uintptr_t ra)
 {
     g_assert((get_memop(oi) & MO_SIZE) == size);
+    if (tcg_debug_watching) {
+        tcg_debug_check_access(cs, addr, 1u << size, MMU_DATA_STORE, ra);
+    }
     if (cs->tlb) {
         cputlb_st(cs, addr, val, oi, ra);
     } else {
@@ -67,6 +73,11 @@ void cpu_stq_mmu(CPUState *cs, vaddr addr, uint64_t val, MemOpIdx oi, uintptr_t 
 
 void *cpu_atomic_mmu_lookup(CPUState *cs, vaddr addr, MemOpIdx oi, uintptr_t ra)
 {
+    if (tcg_debug_watching) {
+        /* A read-modify-write: both kinds of watchpoint see it. */
+        tcg_debug_check_access(cs, addr, memop_size(get_memop(oi)), MMU_DATA_LOAD, ra);
+        tcg_debug_check_access(cs, addr, memop_size(get_memop(oi)), MMU_DATA_STORE, ra);
+    }
     return cs->tlb ? cputlb_atomic_lookup(cs, addr, oi, ra) : user_atomic_lookup(cs, addr, oi, ra);
 }
 

@@ -104,11 +104,18 @@ void translator_loop(CPUState *cs, TranslationBlock *tb, int *max_insns, vaddr p
     }
 
     for (;;) {
+        unsigned first_op = tcg_ctx->nb_ops;
+
+        /* A debugger's breakpoint ends the TB before its instruction (debug.c). */
+        if (tcg_debug_check_breakpoint(db, cs, ops)) {
+            break;
+        }
         if (!translator_one_insn(db, cs, ops)) {
             g_assert(db->num_insns > 0);
             db->is_jmp = DISAS_TOO_MANY;
             break;
         }
+        tcg_debug_instrument_insn(first_op);
         if (db->is_jmp != DISAS_NEXT) {
             break;
         }

@@ -50,6 +50,7 @@ enum {
     BDRV_O_NO_IO = 1 << 9,         /* metadata only (info, rebase -u) */
     BDRV_O_PROTOCOL = 1 << 10,     /* open the file node itself, no format */
     BDRV_O_NO_PROBE_WARN = 1 << 11,
+    BDRV_O_PROBED = 1 << 12,       /* internal: the format was guessed (raw restricts block 0) */
 };
 
 /* Request flags. */

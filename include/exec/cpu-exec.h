@@ -76,6 +76,46 @@ __attribute__((noreturn)) void cpu_loop_exit_atomic(CPUState *cs, uintptr_t reta
 void start_exclusive(void);
 void end_exclusive(void);
 
+/* The attached vCPUs: call fn on each (the list's lock is held meanwhile), and count them. */
+void cpu_list_foreach(void (*fn)(CPUState *cs, void *opaque), void *opaque);
+unsigned cpu_list_count(void);
+
+/*
+ * Debugging, for the gdbstub (accel/tcg/debug.c).  A debugger installs
+ * TCGDebugOps; then:
+ *   - the translator asks breakpoint() before each guest instruction: a
+ *     TB ends before an instruction where it says yes, and a TB that
+ *     starts there returns EXCP_DEBUG from cpu_exec() before the
+ *     instruction runs (the guest pc is the breakpoint's);
+ *   - while watching is on, every guest access of translated code (and
+ *     of helpers, through cpu_ld/st*_mmu and cpu_atomic_mmu_lookup) is
+ *     offered to watchpoint(); on a hit the instruction completes and
+ *     cpu_exec() returns EXCP_DEBUG after it;
+ *   - a vCPU with cpu_single_step(cs, SSTEP_ENABLE...) returns EXCP_DEBUG
+ *     from cpu_exec() once one instruction ran since the call (a trap it
+ *     took, or a system call it made, counts as that instruction), with
+ *     hardware interrupts masked if SSTEP_NOIRQ.
+ * Breakpoints are read when translating: after adding or removing one the
+ * debugger drops the TBs concerned (tb_invalidate_phys_range in user mode,
+ * tb_flush in system mode).  tcg_debug_set_watching() flushes by itself.
+ */
+typedef struct TCGDebugOps {
+    bool (*breakpoint)(CPUState *cs, vaddr pc);
+    bool (*watchpoint)(CPUState *cs, vaddr addr, unsigned len, MMUAccessType type);
+} TCGDebugOps;
+
+void tcg_debug_set_ops(const TCGDebugOps *ops);
+void tcg_debug_set_watching(bool on);
+
+/* Single-step flags, QEMU's (the gdbstub's qqemu.sstep bits). */
+enum {
+    SSTEP_ENABLE = 0x1,  /* step */
+    SSTEP_NOIRQ = 0x2,   /* take no hardware interrupt during the step */
+    SSTEP_NOTIMER = 0x4, /* let no guest timer run during the step (system mode) */
+};
+/* Step one instruction (flags != 0) or stop stepping (0); also forgets a pending watch hit. */
+void cpu_single_step(CPUState *cs, int flags);
+
 /* One guest instruction per TB (-one-insn-per-tb), for debugging the translator. */
 void tcg_set_one_insn_per_tb(bool on);
 

@@ -167,6 +167,13 @@ typedef struct TargetOps {
     int (*gdb_read_register)(CPUState *cs, uint8_t *buf, int n);
     int (*gdb_write_register)(CPUState *cs, const uint8_t *buf, int n);
     const char *(*gdb_get_xml)(const char *annex);
+    /*
+     * The debugger's view of virtual memory (system mode, optional): the
+     * physical address of the page holding `addr` in the current
+     * translation regime, found without side effects (no A/D bit
+     * updates, no TLB fill, no fault), or -1 if it is not mapped.
+     */
+    hwaddr (*get_phys_page_debug)(CPUState *cs, vaddr addr);
 } TargetOps;
 
 struct CPUState {

@@ -23,18 +23,18 @@ enum {
 };
 
 /* Offsets inside the frame (bytes). */
-#define FRAME_INFO 0
-#define FRAME_UC 128
-#define UC_FLAGS 0
-#define UC_LINK 8
-#define UC_STACK 16            /* ss_sp 8, ss_flags 4 (+4), ss_size 8 */
-#define UC_SIGMASK 40
-#define UC_MCONTEXT 176        /* 168 rounded up to 16 */
-#define SC_REGS 0              /* pc, then x1..x31 */
-#define SC_FPREGS 256          /* f0..f31 */
-#define SC_FCSR (SC_FPREGS + 256)
-#define SC_SIZE (256 + 528)    /* sizeof(union __riscv_fp_state) is the Q layout's 528 */
-#define FRAME_SIZE (FRAME_UC + UC_MCONTEXT + SC_SIZE)
+#define FRAME_INFO  0
+#define FRAME_UC    128
+#define UC_FLAGS    0
+#define UC_LINK     8
+#define UC_STACK    16 /* ss_sp 8, ss_flags 4 (+4), ss_size 8 */
+#define UC_SIGMASK  40
+#define UC_MCONTEXT 176 /* 168 rounded up to 16 */
+#define SC_REGS     0   /* pc, then x1..x31 */
+#define SC_FPREGS   256 /* f0..f31 */
+#define SC_FCSR     (SC_FPREGS + 256)
+#define SC_SIZE     (256 + 528) /* sizeof(union __riscv_fp_state) is the Q layout's 528 */
+#define FRAME_SIZE  (FRAME_UC + UC_MCONTEXT + SC_SIZE)
 
 static void put64(uint8_t *base, size_t off, uint64_t v)
 {
@@ -86,8 +86,10 @@ bool target_setup_rt_frame(CPUState *cs, int sig, const GuestSiginfo *info,
     put64(uc, UC_FLAGS, 0);
     put64(uc, UC_LINK, 0);
     put64(uc, UC_STACK, ts->ss_sp);
-    put32(uc, UC_STACK + 8, signal_on_altstack(env->gpr[RV_SP]) ? GUEST_SS_ONSTACK
-                            : ts->ss_size ? (uint32_t)ts->ss_flags : GUEST_SS_DISABLE);
+    put32(uc, UC_STACK + 8,
+          signal_on_altstack(env->gpr[RV_SP]) ? GUEST_SS_ONSTACK
+          : ts->ss_size                       ? (uint32_t)ts->ss_flags
+                                              : GUEST_SS_DISABLE);
     put64(uc, UC_STACK + 16, ts->ss_size);
     put64(uc, UC_SIGMASK, oldmask);
 

@@ -78,8 +78,7 @@ static int target_next_cpu_index;
 CPUState *target_cpu_create(void)
 {
     CPUState *cs = tcg_cpu_create(&riscv64_target_ops,
-                                  __atomic_fetch_add(&target_next_cpu_index, 1,
-                                                     __ATOMIC_RELAXED));
+                                  __atomic_fetch_add(&target_next_cpu_index, 1, __ATOMIC_RELAXED));
     CPURISCVState *env = cpu_env(cs);
 
     riscv_cpu_default_config(&env->cfg);

@@ -139,7 +139,9 @@ typedef struct CPURISCVState {
      * Time base (the time CSR, Sstc): the board points rdtime_fn at its
      * mtime (NULL: a 10 MHz host clock).  With Sstc the hart asks the board
      * through stimecmp_timer_fn to call riscv_cpu_stimecmp_expired() once
-     * time >= deadline (UINT64_MAX: cancel); NULL: nothing is armed.
+     * time >= deadline (UINT64_MAX: cancel); NULL: nothing is armed.  Both
+     * are called from the vCPU thread, and from any thread that asks
+     * riscv_cpu_has_work(), so they must be thread-safe.
      */
     uint64_t (*rdtime_fn)(void *opaque);
     void *rdtime_opaque;

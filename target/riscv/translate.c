@@ -12,8 +12,10 @@
  * manipulation 1.0.0 and Zicond 1.0 specifications, and the Privileged
  * Architecture 20211203 for ECALL/EBREAK/xRET/WFI/SFENCE.VMA.
  */
+#include <glib.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include "exec/translator.h"
 #include "tcg/tcg-op.h"
 #include "cpu.h"
@@ -664,18 +666,36 @@ void riscv_translate_code(CPUState *cs, TranslationBlock *tb, int *max_insns)
     translator_loop(cs, tb, max_insns, tb->pc, &riscv_tr_ops, &ctx.base);
 }
 
+/*
+ * Called for every new TCG context (one per translating thread).  The
+ * globals get the same handles in every context, so the file-scope handles
+ * are set once; later contexts only register theirs.
+ */
 void riscv_tcg_init(TCGContext *s)
 {
-    cpu_gpr[0] = TCGV_NONE_I64;
+    static gsize handles_set;
+    TCGv_i64 gpr[32], fpr[32], pc, res, val;
+
+    gpr[0] = TCGV_NONE_I64;
     for (int i = 1; i < 32; i++) {
-        cpu_gpr[i] = tcg_global_mem_new_i64(s, offsetof(CPURISCVState, gpr[i]), riscv_gpr_names[i]);
+        gpr[i] = tcg_global_mem_new_i64(s, offsetof(CPURISCVState, gpr[i]), riscv_gpr_names[i]);
     }
     for (int i = 0; i < 32; i++) {
-        cpu_fpr[i] = tcg_global_mem_new_i64(s, offsetof(CPURISCVState, fpr[i]), riscv_fpr_names[i]);
+        fpr[i] = tcg_global_mem_new_i64(s, offsetof(CPURISCVState, fpr[i]), riscv_fpr_names[i]);
     }
-    cpu_pc = tcg_global_mem_new_i64(s, offsetof(CPURISCVState, pc), "pc");
-    load_res = tcg_global_mem_new_i64(s, offsetof(CPURISCVState, load_res), "load_res");
-    load_val = tcg_global_mem_new_i64(s, offsetof(CPURISCVState, load_val), "load_val");
+    pc = tcg_global_mem_new_i64(s, offsetof(CPURISCVState, pc), "pc");
+    res = tcg_global_mem_new_i64(s, offsetof(CPURISCVState, load_res), "load_res");
+    val = tcg_global_mem_new_i64(s, offsetof(CPURISCVState, load_val), "load_val");
+
+    if (g_once_init_enter(&handles_set)) {
+        memcpy(cpu_gpr, gpr, sizeof(gpr));
+        memcpy(cpu_fpr, fpr, sizeof(fpr));
+        cpu_pc = pc;
+        load_res = res;
+        load_val = val;
+        g_once_init_leave(&handles_set, 1);
+    }
+    g_assert(cpu_pc.n == pc.n && load_val.n == val.n);
 }
 
 void riscv_restore_state_to_opc(CPUState *cs, const TranslationBlock *tb, const uint64_t *data)

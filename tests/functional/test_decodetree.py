@@ -223,6 +223,22 @@ class DecodetreeTest(morphtest.MorphTestCase):
         self.assertIn(message, p.stderr)
         self.assertRegex(p.stderr, r"bad\.decode:\d+: error:")
 
+    def test_global_decoder_builds_cleanly(self):
+        if not self.cc:
+            self.skipTest("no host C compiler")
+        p, out = self.gen("global", "&empty\nnop " + "0" * 32 + " &empty\n",
+                          "--decode", "my_decode")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        src = os.path.join(self.tmp, "global.c")
+        with open(src, "w") as f:
+            f.write("#include <stdbool.h>\n#include <stdint.h>\n"
+                    "typedef struct DisasContext { int n; } DisasContext;\n"
+                    f'#include "{out}"\n'
+                    "static bool trans_nop(DisasContext *ctx, arg_nop *a)\n"
+                    "{ ctx->n++; return true; }\n")
+        self.run_cmd([self.cc, "-std=gnu11", "-Wall", "-Wextra", "-Werror", "-Wno-unused-parameter",
+                      "-Wmissing-prototypes", "-c", "-o", src + ".o", src], check_rc=0)
+
     def test_errors(self):
         self.assertRejected("a 0000" + "-" * 28 + "\nb 00" + "-" * 30 + "\n", "overlaps")
         self.assertRejected("x 0000000 ..... ..... 000 ..... 0110011\n", "unspecified")

@@ -213,7 +213,7 @@ int main(int argc, char **argv)
             for (guint j = 0; j < sorted->len; j++) {
                 g_ptr_array_add(files, g_ptr_array_index(sorted, j));
             }
-            g_ptr_array_free(sorted, false);
+            g_free(g_ptr_array_free(sorted, false));
             if (d) {
                 g_dir_close(d);
             }

@@ -4,6 +4,7 @@
  * probing, -drive and -blockdev option strings, cache modes, the raw
  * format and the asynchronous completion contract.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <glib.h>
 #include <glib/gstdio.h>
@@ -255,6 +256,15 @@ static void test_probe_warning_raw(void)
 
     g_assert_nonnull(bs);
     g_assert_cmpstr(bdrv_get_format_name(bs), ==, "raw");
+    bdrv_unref(bs);
+    /* Probed raw: a write that would turn block 0 into a qcow2 header is refused. */
+    bs = bdrv_open(path, NULL, NULL, BDRV_O_RDWR | BDRV_O_NO_PROBE_WARN, &err);
+    g_assert_nonnull(bs);
+    {
+        uint8_t magic[8] = { 'Q', 'F', 'I', 0xfb, 0, 0, 0, 3 };
+        g_assert_cmpint(bdrv_pwrite(bs, 0, sizeof(magic), magic, 0), ==, -EPERM);
+        g_assert_cmpint(bdrv_pwrite(bs, 8, sizeof(magic), magic, 0), ==, 0);
+    }
     bdrv_unref(bs);
     g_assert_null(bdrv_open(path, "vmdk", NULL, 0, &err));
     g_assert_cmpstr(error_get_pretty(err), ==, "Unknown driver 'vmdk'");

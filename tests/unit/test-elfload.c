@@ -18,14 +18,17 @@
 #include "elfload.h"
 
 #define VA_SIZE (1ULL << 34)
-#define PG 4096ULL
+#define PG      4096ULL
 
 /* accel/tcg defines it in the binary. */
 uintptr_t guest_base;
 
 const UserTargetInfo user_target = {
-    .name = "test", .elf_machine = EM_RISCV, .page_bits = 12,
-    .task_size = VA_SIZE, .et_dyn_base = 0x2aaaaaa000ULL,
+    .name = "test",
+    .elf_machine = EM_RISCV,
+    .page_bits = 12,
+    .task_size = VA_SIZE,
+    .et_dyn_base = 0x2aaaaaa000ULL,
 };
 
 /* A test file: header, 3 program headers, text page, data page. */
@@ -55,13 +58,21 @@ static void make_elf(TestElf *e, uint16_t type)
     e->eh.e_phentsize = sizeof(Elf64_Phdr);
     e->eh.e_phnum = 3;
     /* Text: headers + code, RX, file offset 0. */
-    e->ph[0] = (Elf64_Phdr){.p_type = PT_LOAD, .p_flags = PF_R | PF_X, .p_offset = 0,
-                            .p_vaddr = base, .p_filesz = 2 * PG, .p_memsz = 2 * PG,
+    e->ph[0] = (Elf64_Phdr){.p_type = PT_LOAD,
+                            .p_flags = PF_R | PF_X,
+                            .p_offset = 0,
+                            .p_vaddr = base,
+                            .p_filesz = 2 * PG,
+                            .p_memsz = 2 * PG,
                             .p_align = PG};
     /* Data: 100 bytes of file then bss to 3 pages, RW, at a different page offset. */
-    e->ph[1] = (Elf64_Phdr){.p_type = PT_LOAD, .p_flags = PF_R | PF_W,
-                            .p_offset = offsetof(TestElf, data), .p_vaddr = base + 0x10000 + 2 * PG,
-                            .p_filesz = 100, .p_memsz = 3 * PG, .p_align = PG};
+    e->ph[1] = (Elf64_Phdr){.p_type = PT_LOAD,
+                            .p_flags = PF_R | PF_W,
+                            .p_offset = offsetof(TestElf, data),
+                            .p_vaddr = base + 0x10000 + 2 * PG,
+                            .p_filesz = 100,
+                            .p_memsz = 3 * PG,
+                            .p_align = PG};
     e->ph[2] = (Elf64_Phdr){.p_type = PT_GNU_STACK, .p_flags = PF_R | PF_W};
     memset(e->text, 0x13, sizeof(e->text));
     memset(e->data, 0xdd, sizeof(e->data));
@@ -130,8 +141,8 @@ static void test_load_exec(void)
     g_assert_cmpint(data[99], ==, 0xdd);
     g_assert_cmpint(data[100], ==, 0);
     g_assert_true(mmap_check_range(0x20000 + 2 * PG, 3 * PG, PROT_READ | PROT_WRITE));
-    g_assert_cmphex(img.end_data, ==, 0x20000 + 2 * PG + (offsetof(TestElf, data) & (PG - 1))
-                                          + 3 * PG);
+    g_assert_cmphex(img.end_data, ==,
+                    0x20000 + 2 * PG + (offsetof(TestElf, data) & (PG - 1)) + 3 * PG);
     g_free(img.interp);
     mmap_teardown();
 }
@@ -145,7 +156,8 @@ static void test_load_dyn_interp(void)
     ElfImage img;
 
     make_elf(&f.e, ET_DYN);
-    f.e.ph[2] = (Elf64_Phdr){.p_type = PT_INTERP, .p_offset = offsetof(typeof(f), interp),
+    f.e.ph[2] = (Elf64_Phdr){.p_type = PT_INTERP,
+                             .p_offset = offsetof(typeof(f), interp),
                              .p_filesz = strlen("/lib/ld.so") + 1};
     strcpy(f.interp, "/lib/ld.so");
     g_assert_true(try_load(&f, sizeof(f), &img, NULL));
@@ -161,29 +173,86 @@ static void test_load_dyn_interp(void)
 
 typedef void (*Breaker)(TestElf *e);
 
-static void br_magic(TestElf *e) { e->eh.e_ident[1] = 'X'; }
-static void br_class(TestElf *e) { e->eh.e_ident[EI_CLASS] = ELFCLASS32; }
-static void br_data(TestElf *e) { e->eh.e_ident[EI_DATA] = ELFDATA2MSB; }
-static void br_machine(TestElf *e) { e->eh.e_machine = EM_X86_64; }
-static void br_type(TestElf *e) { e->eh.e_type = ET_REL; }
-static void br_version(TestElf *e) { e->eh.e_version = 0; }
-static void br_phentsize(TestElf *e) { e->eh.e_phentsize = 40; }
-static void br_phnum0(TestElf *e) { e->eh.e_phnum = 0; }
-static void br_phnum_big(TestElf *e) { e->eh.e_phnum = 0xffff; }
-static void br_phoff(TestElf *e) { e->eh.e_phoff = ~0ULL - 8; }
-static void br_seg_off(TestElf *e) { e->ph[1].p_offset = 1ULL << 40; }
-static void br_seg_filesz(TestElf *e) { e->ph[1].p_filesz = 1ULL << 20; }
-static void br_filesz_gt_memsz(TestElf *e) { e->ph[1].p_memsz = 50; }
-static void br_congruent(TestElf *e) { e->ph[1].p_vaddr += 8; }
-static void br_vaddr_wrap(TestElf *e) { e->ph[1].p_vaddr = ~0ULL - PG + 1; }
-static void br_vaddr_huge(TestElf *e) { e->ph[1].p_vaddr = 1ULL << 50; }
-static void br_align(TestElf *e) { e->ph[1].p_align = 3 * PG; }
-static void br_page_zero(TestElf *e) { e->ph[0].p_vaddr = 0; }
-static void br_no_load(TestElf *e) { e->ph[0].p_type = e->ph[1].p_type = PT_NOTE; }
+static void br_magic(TestElf *e)
+{
+    e->eh.e_ident[1] = 'X';
+}
+static void br_class(TestElf *e)
+{
+    e->eh.e_ident[EI_CLASS] = ELFCLASS32;
+}
+static void br_data(TestElf *e)
+{
+    e->eh.e_ident[EI_DATA] = ELFDATA2MSB;
+}
+static void br_machine(TestElf *e)
+{
+    e->eh.e_machine = EM_X86_64;
+}
+static void br_type(TestElf *e)
+{
+    e->eh.e_type = ET_REL;
+}
+static void br_version(TestElf *e)
+{
+    e->eh.e_version = 0;
+}
+static void br_phentsize(TestElf *e)
+{
+    e->eh.e_phentsize = 40;
+}
+static void br_phnum0(TestElf *e)
+{
+    e->eh.e_phnum = 0;
+}
+static void br_phnum_big(TestElf *e)
+{
+    e->eh.e_phnum = 0xffff;
+}
+static void br_phoff(TestElf *e)
+{
+    e->eh.e_phoff = ~0ULL - 8;
+}
+static void br_seg_off(TestElf *e)
+{
+    e->ph[1].p_offset = 1ULL << 40;
+}
+static void br_seg_filesz(TestElf *e)
+{
+    e->ph[1].p_filesz = 1ULL << 20;
+}
+static void br_filesz_gt_memsz(TestElf *e)
+{
+    e->ph[1].p_memsz = 50;
+}
+static void br_congruent(TestElf *e)
+{
+    e->ph[1].p_vaddr += 8;
+}
+static void br_vaddr_wrap(TestElf *e)
+{
+    e->ph[1].p_vaddr = ~0ULL - PG + 1;
+}
+static void br_vaddr_huge(TestElf *e)
+{
+    e->ph[1].p_vaddr = 1ULL << 50;
+}
+static void br_align(TestElf *e)
+{
+    e->ph[1].p_align = 3 * PG;
+}
+static void br_page_zero(TestElf *e)
+{
+    e->ph[0].p_vaddr = 0;
+}
+static void br_no_load(TestElf *e)
+{
+    e->ph[0].p_type = e->ph[1].p_type = PT_NOTE;
+}
 static void br_interp_nonul(TestElf *e)
 {
-    e->ph[2] = (Elf64_Phdr){.p_type = PT_INTERP, .p_offset = offsetof(TestElf, data),
-                            .p_filesz = 10};
+    e->ph[2] =
+        (Elf64_Phdr){.p_type = PT_INTERP, .p_offset = offsetof(TestElf, data), .p_filesz = 10};
 }
 static void br_interp_len(TestElf *e)
 {
@@ -193,10 +262,13 @@ static void br_interp_len(TestElf *e)
 static void test_bad_headers(void)
 {
     static const Breaker breakers[] = {
-        br_magic, br_class, br_data, br_machine, br_type, br_version, br_phentsize,
-        br_phnum0, br_phnum_big, br_phoff, br_seg_off, br_seg_filesz, br_filesz_gt_memsz,
-        br_congruent, br_vaddr_wrap, br_vaddr_huge, br_align, br_page_zero, br_no_load,
-        br_interp_nonul, br_interp_len,
+        br_magic,           br_class,        br_data,
+        br_machine,         br_type,         br_version,
+        br_phentsize,       br_phnum0,       br_phnum_big,
+        br_phoff,           br_seg_off,      br_seg_filesz,
+        br_filesz_gt_memsz, br_congruent,    br_vaddr_wrap,
+        br_vaddr_huge,      br_align,        br_page_zero,
+        br_no_load,         br_interp_nonul, br_interp_len,
     };
     size_t i;
 
@@ -284,15 +356,20 @@ static void test_stack(void)
     abi_ulong top = VA_SIZE, stack = 1 << 20, sp;
     ElfProgram prog = {0};
     ElfStackInfo info = {
-        .hwcap = 0x112d, .platform = "riscv64", .execfn = "/path/prog", .random = rnd,
-        .stack_top = top, .stack_limit = top - stack,
+        .hwcap = 0x112d,
+        .platform = "riscv64",
+        .execfn = "/path/prog",
+        .random = rnd,
+        .stack_top = top,
+        .stack_limit = top - stack,
     };
     uint64_t *w, at_random = 0, at_execfn = 0, at_hwcap = 0, at_phnum = 0, at_platform = 0;
     int i;
 
     setup();
     g_assert_cmpint(mmap_map(top - stack, stack, PROT_READ | PROT_WRITE,
-                             MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0), ==, top - stack);
+                             MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0),
+                    ==, top - stack);
     prog.exe.phnum = 7;
     sp = elf_build_stack(&prog, 4, argv, envp, &info, NULL);
     g_assert_cmphex(sp, !=, 0);
@@ -309,14 +386,25 @@ static void test_stack(void)
     g_assert_cmphex(info.auxv_addr, ==, sp + 9 * 8);
     for (w = g2h(info.auxv_addr); w[0] != 0; w += 2) {
         switch (w[0]) {
-        case 25: at_random = w[1]; break;
-        case 31: at_execfn = w[1]; break;
-        case 16: at_hwcap = w[1]; break;
-        case 5: at_phnum = w[1]; break;
-        case 15: at_platform = w[1]; break;
+        case 25:
+            at_random = w[1];
+            break;
+        case 31:
+            at_execfn = w[1];
+            break;
+        case 16:
+            at_hwcap = w[1];
+            break;
+        case 5:
+            at_phnum = w[1];
+            break;
+        case 15:
+            at_platform = w[1];
+            break;
         }
     }
-    g_assert_cmpuint(info.auxv_len, ==, (uint64_t)((uint8_t *)w + 16 - (uint8_t *)g2h(info.auxv_addr)));
+    g_assert_cmpuint(info.auxv_len, ==,
+                     (uint64_t)((uint8_t *)w + 16 - (uint8_t *)g2h(info.auxv_addr)));
     g_assert_cmpmem(g2h(at_random), 16, rnd, 16);
     g_assert_cmpstr(g2h(at_execfn), ==, "/path/prog");
     g_assert_cmpstr(g2h(at_platform), ==, "riscv64");

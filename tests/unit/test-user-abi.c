@@ -77,8 +77,7 @@ static void test_stat_convert(void)
 
 static void test_epoll(void)
 {
-    GuestEpollEvent g = {.events = EPOLLIN | EPOLLET, .pad = 0x5555,
-                         .data = 0x1122334455667788ULL};
+    GuestEpollEvent g = {.events = EPOLLIN | EPOLLET, .pad = 0x5555, .data = 0x1122334455667788ULL};
     struct epoll_event h;
     GuestEpollEvent back;
 

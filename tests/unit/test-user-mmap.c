@@ -1,9 +1,10 @@
 /*
- * Unit tests for linux-user/mmap.c: the guest map inside one host
- * reservation.  Placement (top-down, hints, fixed, noreplace), splitting
- * and merging of VMAs by munmap and mprotect, mremap growing in place and
- * moving, brk, the errno values Linux gives, and that an unmapped guest
- * page is PROT_NONE in the host (a stray access faults).
+ * Unit tests for linux-user/mmap.c and uaccess.c: the guest map inside one
+ * host reservation.  Placement (top-down, hints, fixed, noreplace),
+ * splitting and merging of VMAs by munmap and mprotect, mremap growing in
+ * place and moving, brk, the errno values Linux gives, that an unmapped
+ * guest page and the guards around the guest space fault in the host, and
+ * the checks system calls make on guest pointers.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -18,15 +19,18 @@
 #include "user.h"
 
 #define VA_SIZE (1ULL << 32)
-#define PG 4096ULL
-#define ANON (MAP_PRIVATE | MAP_ANONYMOUS)
+#define PG      4096ULL
+#define ANON    (MAP_PRIVATE | MAP_ANONYMOUS)
 
 /* accel/tcg defines it in the binary. */
 uintptr_t guest_base;
 
 const UserTargetInfo user_target = {
-    .name = "test", .elf_machine = 243, .page_bits = 12,
-    .task_size = VA_SIZE, .et_dyn_base = VA_SIZE / 3 * 2,
+    .name = "test",
+    .elf_machine = 243,
+    .page_bits = 12,
+    .task_size = VA_SIZE,
+    .et_dyn_base = VA_SIZE / 3 * 2,
 };
 
 static void setup(void)
@@ -130,8 +134,7 @@ static void test_split_merge(void)
     g_assert_cmpint(mmap_protect(base, 4 * PG, PROT_READ), ==, -ENOMEM);
     g_assert_true(mmap_check_range(base, PG, PROT_WRITE));
     /* NOREPLACE over a mapping: EEXIST; over a hole: fine. */
-    g_assert_cmpint(mmap_map(base, PG, PROT_READ, ANON | MAP_FIXED_NOREPLACE, -1, 0), ==,
-                    -EEXIST);
+    g_assert_cmpint(mmap_map(base, PG, PROT_READ, ANON | MAP_FIXED_NOREPLACE, -1, 0), ==, -EEXIST);
     g_assert_cmpint(mmap_map(base + PG, PG, PROT_READ, ANON | MAP_FIXED_NOREPLACE, -1, 0), ==,
                     base + PG);
     /* MAP_FIXED replaces. */
@@ -162,10 +165,21 @@ static void test_unmapped_faults(void)
     if (sigsetjmp(fault_jmp, 1) == 0) {
         *(volatile char *)g2h(a) = 1;
     } else {
-        faulted = 1;
+        faulted++;
+    }
+    /* Just outside the guest space on either side: the guard regions. */
+    if (sigsetjmp(fault_jmp, 1) == 0) {
+        *(volatile char *)g2h(-8) = 1;
+    } else {
+        faulted++;
+    }
+    if (sigsetjmp(fault_jmp, 1) == 0) {
+        *(volatile char *)g2h(VA_SIZE + 4096) = 1;
+    } else {
+        faulted++;
     }
     sigaction(SIGSEGV, &old, NULL);
-    g_assert_cmpint(faulted, ==, 1);
+    g_assert_cmpint(faulted, ==, 3);
     g_assert_false(mmap_check_range(a, 1, 0));
     mmap_teardown();
 }
@@ -197,8 +211,7 @@ static void test_remap(void)
     g_assert_cmpint(mmap_remap(r, 8 * PG, PG, 0, 0), ==, r);
     g_assert_false(mmap_check_range(r + PG, PG, 0));
     /* Fixed destination. */
-    g_assert_cmpint(mmap_remap(r, PG, PG, MREMAP_MAYMOVE | MREMAP_FIXED, 0x500000), ==,
-                    0x500000);
+    g_assert_cmpint(mmap_remap(r, PG, PG, MREMAP_MAYMOVE | MREMAP_FIXED, 0x500000), ==, 0x500000);
     g_assert_cmpint(((char *)g2h(0x500000))[0], ==, 7);
     g_assert_cmpint(mmap_remap(0x600000, PG, PG, 0, 0), ==, -EFAULT);
     g_assert_cmpint(mmap_remap(0x500000, PG, PG, MREMAP_FIXED, 0x700000), ==, -EINVAL);
@@ -256,6 +269,48 @@ static void test_brk(void)
     mmap_teardown();
 }
 
+/* uaccess.c: what system calls use to reach guest memory. */
+static void test_uaccess(void)
+{
+    abi_ulong a;
+    uint64_t v = 0;
+    int err = 0;
+    const char *str;
+    char *h;
+
+    setup();
+    /* Two pages: read-write, then read-only; nothing after them. */
+    a = mmap_map(0x800000, 2 * PG, PROT_READ | PROT_WRITE, ANON | MAP_FIXED, -1, 0);
+    g_assert_cmpint(a, ==, 0x800000);
+    g_assert_cmpint(mmap_protect(a + PG, PG, PROT_READ), ==, 0);
+    g_assert_cmpint(uaccess_put_u64(a + PG - 8, 0x1122334455667788ULL), ==, 0);
+    g_assert_cmpint(uaccess_get_u64(&v, a + PG - 8), ==, 0);
+    g_assert_cmphex(v, ==, 0x1122334455667788ULL);
+    /* A write that would cross into the read-only page fails whole. */
+    g_assert_cmpint(uaccess_put_u64(a + PG - 4, 1), ==, -EFAULT);
+    g_assert_cmpint(uaccess_get_u64(&v, a + 2 * PG - 4), ==, -EFAULT);
+    g_assert_null(uaccess_ptr(~0ULL - 3, 8, PROT_READ));
+    g_assert_nonnull(uaccess_ptr(a + PG, PG, PROT_READ));
+    g_assert_null(uaccess_ptr(a + PG, PG, PROT_WRITE));
+    /* A string ending right before the unmapped page, and one running into it. */
+    h = g2h(a);
+    memset(h, 'x', PG - 1);
+    h[PG - 1] = '\0';
+    str = uaccess_str(a + 10, 4096, &err);
+    g_assert_nonnull(str);
+    g_assert_cmpuint(strlen(str), ==, PG - 11);
+    g_assert_null(uaccess_str(a, 100, &err));
+    g_assert_cmpint(err, ==, -ENAMETOOLONG);
+    g_assert_cmpint(mmap_protect(a + PG, PG, PROT_READ | PROT_WRITE), ==, 0);
+    memset(h + PG, 'y', PG);
+    h[PG - 1] = 'x';
+    g_assert_null(uaccess_str(a + PG - 5, 1 << 20, &err));
+    g_assert_cmpint(err, ==, -EFAULT);
+    g_assert_null(uaccess_str(0x10, 16, &err));
+    g_assert_cmpint(err, ==, -EFAULT);
+    mmap_teardown();
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -266,5 +321,6 @@ int main(int argc, char **argv)
     g_test_add_func("/user-mmap/remap", test_remap);
     g_test_add_func("/user-mmap/file", test_file_mapping);
     g_test_add_func("/user-mmap/brk", test_brk);
+    g_test_add_func("/user-mmap/uaccess", test_uaccess);
     return g_test_run();
 }

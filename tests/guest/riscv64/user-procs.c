@@ -30,8 +30,13 @@ int main(int argc, char **argv)
     ssize_t n;
 
     if (argc > 1 && strcmp(argv[1], "exec-child") == 0) {
-        printf("exec child: argc=%d arg2=%s env=%s\n", argc, argc > 2 ? argv[2] : "-",
-               getenv("MORPH_TEST_VAR") ? getenv("MORPH_TEST_VAR") : "(unset)");
+        sigset_t cur;
+
+        sigprocmask(SIG_SETMASK, NULL, &cur);
+        printf("exec child: argc=%d arg2=%s env=%s usr2 blocked=%d\n", argc,
+               argc > 2 ? argv[2] : "-",
+               getenv("MORPH_TEST_VAR") ? getenv("MORPH_TEST_VAR") : "(unset)",
+               sigismember(&cur, SIGUSR2));
         return 7;
     }
     setvbuf(stdout, NULL, _IONBF, 0);
@@ -74,7 +79,12 @@ int main(int argc, char **argv)
     if (pid == 0) {
         char *args[] = {argv[0], "exec-child", "two", NULL};
         char *env[] = {"MORPH_TEST_VAR=passed", NULL};
+        sigset_t usr2;
 
+        /* The blocked mask survives execve. */
+        sigemptyset(&usr2);
+        sigaddset(&usr2, SIGUSR2);
+        sigprocmask(SIG_BLOCK, &usr2, NULL);
         execve("/proc/self/exe", args, env);
         printf("execve failed: %d\n", errno);
         _exit(99);

@@ -229,6 +229,29 @@ int main(void)
     }
     CHECK(sigprocmask(SIG_SETMASK, &old, NULL) == 0);
 
+    /* Real-time signals queue: three sent while blocked, three taken in order. */
+    {
+        sigset_t rt;
+        siginfo_t si;
+        struct timespec t = {1, 0};
+
+        sigemptyset(&rt);
+        sigaddset(&rt, SIGRTMIN + 2);
+        CHECK(sigprocmask(SIG_BLOCK, &rt, NULL) == 0);
+        for (int v = 1; v <= 3; v++) {
+            union sigval val = {.sival_int = v * 10};
+
+            CHECK(sigqueue(getpid(), SIGRTMIN + 2, val) == 0);
+        }
+        printf("rt queued:");
+        for (int i = 0; i < 3; i++) {
+            CHECK(sigtimedwait(&rt, &si, &t) == SIGRTMIN + 2);
+            printf(" %d", si.si_value.sival_int);
+        }
+        printf("\n");
+        CHECK(sigprocmask(SIG_UNBLOCK, &rt, NULL) == 0);
+    }
+
     /* A timer signal interrupts a blocking read of a pipe (no SA_RESTART). */
     {
         int p[2];

@@ -29,6 +29,18 @@ static void on_usr1(int sig)
     usr1_tid = (pid_t)syscall(SYS_gettid);
 }
 
+static volatile int waited;
+
+/* A dedicated thread takes process-directed signals with sigwait. */
+static void *waiter(void *arg)
+{
+    int sig = 0;
+
+    sigwait((sigset_t *)arg, &sig);
+    waited = sig;
+    return NULL;
+}
+
 static void *sleeper(void *arg)
 {
     *(volatile pid_t *)arg = (pid_t)syscall(SYS_gettid);
@@ -95,6 +107,19 @@ int main(void)
         pthread_kill(t, SIGUSR1);
         pthread_join(t, NULL);
         printf("pthread_kill reached its thread: %d\n", usr1_tid == tid);
+    }
+    {
+        sigset_t set;
+        pthread_t t;
+
+        sigemptyset(&set);
+        sigaddset(&set, SIGUSR2);
+        pthread_sigmask(SIG_BLOCK, &set, NULL);
+        pthread_create(&t, NULL, waiter, &set);
+        usleep(20000);
+        kill(getpid(), SIGUSR2);
+        pthread_join(t, NULL);
+        printf("sigwait thread got %d\n", waited);
     }
     return counter == NTHREADS * ITERS ? 0 : 1;
 }
