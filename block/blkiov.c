@@ -131,7 +131,7 @@ size_t blkiov_memset(BlkIOV *q, size_t offset, int c, size_t len)
     return done;
 }
 
-bool buffer_is_zero(const void *buf, size_t len)
+bool blkiov_buffer_is_zero(const void *buf, size_t len)
 {
     const unsigned char *p = buf;
 
@@ -169,7 +169,7 @@ bool blkiov_is_zero(const BlkIOV *q, size_t offset, size_t len)
             continue;
         }
         size_t n = MIN(l - offset, len);
-        if (!buffer_is_zero((char *)q->iov[i].iov_base + offset, n)) {
+        if (!blkiov_buffer_is_zero((char *)q->iov[i].iov_base + offset, n)) {
             return false;
         }
         len -= n;

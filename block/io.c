@@ -10,21 +10,6 @@
 
 #include "block/block_int.h"
 
-void *blk_blockalign(size_t size)
-{
-    void *p = NULL;
-
-    if (posix_memalign(&p, 4096, size ? size : 1) != 0) {
-        abort();
-    }
-    return p;
-}
-
-void blk_free(void *p)
-{
-    free(p);
-}
-
 void bdrv_run_co(CoroutineEntry *fn, void *opaque, bool *done)
 {
     if (coroutine_in_coroutine()) {

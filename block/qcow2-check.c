@@ -127,7 +127,8 @@ static void qcow2_check_l1(BlockDriverState *bs, Qcow2CheckState *c, const uint6
             c->res->corruptions++;
             continue;
         }
-        if (l2_off + s->cluster_size > (uint64_t)c->file_len || l2_off < (uint64_t)s->cluster_size) {
+        if (l2_off + s->cluster_size > (uint64_t)c->file_len ||
+            l2_off < (uint64_t)s->cluster_size) {
             qcow2_check_msg(c, "ERROR l2_offset=%" PRIx64 ": Table is outside the image "
                             "file; L1 entry corrupted", l2_off);
             c->res->corruptions++;
@@ -303,8 +304,8 @@ int qcow2_co_check(BlockDriverState *bs, BdrvCheckResult *res, int fix)
             res->check_errors++;
             continue;
         }
-        if (c.refs[k]) {
-            highest = k + 1;
+        if (c.refs[k] || have) {
+            highest = k + 1;  /* QEMU counts leaked clusters in the image end too */
         }
         if (have == c.refs[k]) {
             continue;

@@ -212,8 +212,17 @@ static int qcow2_do_open(BlockDriverState *bs, const Opts *options, int flags, E
         error_setg_errno(errp, (int)-flen, "Could not get the size of the image file");
         return (int)flen;
     }
-    hdr = g_malloc0(1 << QCOW2_MAX_CLUSTER_BITS);
-    ret = bdrv_co_pread(bs->file, 0, MIN(flen, 1 << QCOW2_MAX_CLUSTER_BITS), hdr, 0);
+    /* The fixed fields first; the header cluster once its size is known. */
+    hdr = g_malloc0(QCOW2_HEADER_SIZE);
+    ret = bdrv_co_pread(bs->file, 0, MIN(flen, QCOW2_HEADER_SIZE), hdr, 0);
+    if (ret == 0 && flen >= QCOW2_V2_HEADER_SIZE && qcow2_be32(hdr) == QCOW_MAGIC &&
+        qcow2_be32(hdr + 20) >= QCOW2_MIN_CLUSTER_BITS &&
+        qcow2_be32(hdr + 20) <= QCOW2_MAX_CLUSTER_BITS) {
+        int64_t cs = 1LL << qcow2_be32(hdr + 20);
+        g_free(hdr);
+        hdr = g_malloc0(cs);
+        ret = bdrv_co_pread(bs->file, 0, MIN(flen, cs), hdr, 0);
+    }
     if (ret < 0) {
         error_setg_errno(errp, -ret, "Could not read qcow2 header");
         goto fail;

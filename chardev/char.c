@@ -495,7 +495,11 @@ static void chr_fd_accept_bh(void *opaque)
 
 void chr_fd_accept_input(Chardev *chr)
 {
-    if (chr->fd_in < 0) {
+    /*
+     * input_on changes under the big lock: a caller holding it sees it
+     * right, and most calls (a UART read with input already flowing) end here.
+     */
+    if (chr->fd_in < 0 || (bql_locked() && chr->input_on)) {
         return;
     }
     if (!chr->accept_bh) {

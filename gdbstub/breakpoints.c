@@ -34,7 +34,7 @@ typedef struct GdbWatchHit {
 static GArray *gdb_breakpoints; /* GdbPoint, types GDB_BP_SW and GDB_BP_HW */
 static GArray *gdb_watchpoints; /* GdbPoint, types GDB_WP_* */
 static GMutex gdb_hits_lock;
-static GHashTable *gdb_hits;    /* cpu_index -> GdbWatchHit */
+static GHashTable *gdb_hits; /* cpu_index -> GdbWatchHit */
 
 /* Longest watched range: GDB splits larger ones. */
 #define GDB_WATCH_MAX_LEN (1u << 20)
@@ -120,7 +120,9 @@ static void gdb_bp_init(void)
     if (!gdb_breakpoints) {
         gdb_breakpoints = g_array_new(FALSE, FALSE, sizeof(GdbPoint));
         gdb_watchpoints = g_array_new(FALSE, FALSE, sizeof(GdbPoint));
-        gdb_hits = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+        __atomic_store_n(&gdb_hits,
+                         g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free),
+                         __ATOMIC_RELEASE);
         tcg_debug_set_ops(&gdb_tcg_debug_ops);
     }
 }
@@ -222,6 +224,20 @@ void gdb_bp_reset(void)
     g_mutex_lock(&gdb_hits_lock);
     g_hash_table_remove_all(gdb_hits);
     g_mutex_unlock(&gdb_hits_lock);
+}
+
+bool gdb_bp_has_watch_hit(CPUState *cs)
+{
+    GHashTable *hits = __atomic_load_n(&gdb_hits, __ATOMIC_ACQUIRE);
+    bool hit;
+
+    if (!hits) {
+        return false;
+    }
+    g_mutex_lock(&gdb_hits_lock);
+    hit = g_hash_table_contains(hits, GINT_TO_POINTER(cs->cpu_index));
+    g_mutex_unlock(&gdb_hits_lock);
+    return hit;
 }
 
 void gdb_bp_stop_reason(CPUState *cs, GdbStop *stop)

@@ -246,15 +246,16 @@ static void cmd_write_memory_bin(GdbServer *s, const char *args, size_t len)
 typedef struct GdbResumeCtx {
     GdbServer *s;
     const char *actions; /* vCont actions ";a[:tid]..." or NULL */
-    int def_action;      /* for packets without actions: 's' for the stepping thread */
-    int step_tid;
+    int def_action;      /* without actions: 'c' or 's' for the Hc thread */
+    int only_tid;        /* without actions: Hc named one thread (> 0), else all run */
+    int step_tid;        /* without actions: the thread 's' steps */
     int sig;             /* the signal for the stopped thread (target numbering) */
     bool bad;
 } GdbResumeCtx;
 
 /*
  * The vCont action for thread `tid`: the leftmost one whose thread matches
- * (no thread: every thread).  Returns 'c', 's' or 0 (none: keep running).
+ * (no thread: every thread).  Returns 'c', 's' or 0 (none: it stays stopped).
  */
 static int gdb_vcont_action(GdbResumeCtx *r, int tid, int *sig)
 {
@@ -301,10 +302,12 @@ static void gdb_resume_one(CPUState *cs, void *data)
     GdbResumeCtx *r = data;
     GdbServer *s = r->s;
     int tid = gdb_cpu_tid(cs);
-    int act, gsig = 0;
+    int act, gsig = 0, how;
 
     if (r->actions) {
         act = gdb_vcont_action(r, tid, &gsig);
+    } else if (r->only_tid > 0 && tid != r->only_tid) {
+        act = 0;
     } else {
         act = tid == r->step_tid ? r->def_action : 'c';
     }
@@ -314,7 +317,8 @@ static void gdb_resume_one(CPUState *cs, void *data)
             r->sig = 0;
         }
     }
-    s->be->set_step(s->opaque, cs, act == 's' ? (s->sstep_flags | SSTEP_ENABLE) : 0);
+    how = act == 's' ? (s->sstep_flags | SSTEP_ENABLE) : act == 'c' ? 0 : GDB_RESUME_STOPPED;
+    s->be->set_resume(s->opaque, cs, how);
 }
 
 /* Check a vCont action list before touching any vCPU. */
@@ -331,17 +335,30 @@ static bool gdb_vcont_valid(const char *actions)
     return !r.bad;
 }
 
+static void gdb_collect_cpu(CPUState *cs, void *data)
+{
+    g_ptr_array_add(data, cs);
+}
+
 void gdb_resume(GdbServer *s, int stop_thread_action, int sig, const char *actions)
 {
+    CPUState *c_cpu = gdb_server_c_cpu(s);
     GdbResumeCtx r = {
         .s = s,
         .actions = actions,
         .def_action = stop_thread_action,
-        .step_tid = gdb_cpu_tid(gdb_server_c_cpu(s)),
+        .only_tid = s->c_tid,
+        .step_tid = c_cpu ? gdb_cpu_tid(c_cpu) : 0,
         .sig = sig,
     };
+    GPtrArray *cpus = g_ptr_array_new();
 
-    s->be->cpu_foreach(s->opaque, gdb_resume_one, &r);
+    /* Outside the backend's walk of its vCPU list: set_resume may take locks of its own. */
+    s->be->cpu_foreach(s->opaque, gdb_collect_cpu, cpus);
+    for (guint i = 0; i < cpus->len; i++) {
+        gdb_resume_one(cpus->pdata[i], &r);
+    }
+    g_ptr_array_free(cpus, TRUE);
     s->running = true;
     s->no_reply = true;
     s->be->resume(s->opaque, r.sig);

@@ -200,8 +200,11 @@ void gdb_server_stopped(GdbServer *s, CPUState *cs, const GdbStop *stop)
     s->running = false;
     s->last_stop = *stop;
     s->stop_tid = tid;
-    /* GDB's next register and resume packets are about this thread. */
-    s->c_tid = s->g_tid = tid;
+    /*
+     * GDB takes the thread of a stop reply as the one Hg names now; Hc it
+     * keeps (and sends again only when it changes).
+     */
+    s->g_tid = tid;
     if (!s->attached) {
         return;
     }

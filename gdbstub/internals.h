@@ -7,7 +7,8 @@
  * below which a GdbBackend says how this emulator runs, stops and reads
  * its guest: user.c (linux-user: one socket, the session runs in the vCPU
  * thread that stopped) and system.c (the system emulator's main loop).
- * breakpoints.c and memory.c are the parts of a backend both modes share.
+ * breakpoints.c and memory.c are the parts of a backend both modes share;
+ * signals.c maps signal numbers, transport.c makes the sockets.
  *
  * The protocol is GDB's remote serial protocol ("Remote Protocol" and
  * "Target Description Format" in the GDB manual); QEMU's gdbstub sets the
@@ -82,6 +83,8 @@ enum {
 
 /* ---- the backend a server runs over ---- */
 
+#define GDB_RESUME_STOPPED (-1)
+
 /* Z/z types. */
 enum {
     GDB_BP_SW = 0,
@@ -109,8 +112,12 @@ typedef struct GdbBackend {
     int (*breakpoint_insert)(void *opaque, int type, uint64_t addr, uint64_t len);
     int (*breakpoint_remove)(void *opaque, int type, uint64_t addr, uint64_t len);
     void (*breakpoint_remove_all)(void *opaque);
-    /* Make cs step one instruction (flags: SSTEP_*) at the next resume, or not (0). */
-    void (*set_step)(void *opaque, CPUState *cs, int flags);
+    /*
+     * How cs takes the next resume: GDB_RESUME_STOPPED (it stays stopped:
+     * GDB resumes some threads only, to step one over a breakpoint), 0 (it
+     * runs) or SSTEP_* flags (it steps one instruction).
+     */
+    void (*set_resume)(void *opaque, CPUState *cs, int how);
     /*
      * Let the guest run; `sig` (a target signal number, 0 for none) goes
      * to the thread that stopped.  The backend calls gdb_server_stopped()
@@ -144,8 +151,8 @@ typedef enum GdbStopKind {
 
 typedef struct GdbStop {
     GdbStopKind kind;
-    int signal;        /* target signal number (GDB_STOP_SIGNAL, _KILLED), or exit code */
-    int watch_type;    /* GDB_WP_* */
+    int signal;     /* target signal number (GDB_STOP_SIGNAL, _KILLED), or exit code */
+    int watch_type; /* GDB_WP_* */
     uint64_t watch_addr;
 } GdbStop;
 
@@ -153,20 +160,20 @@ struct GdbServer {
     const GdbBackend *be;
     void *opaque;
     GdbPacketParser parser;
-    GString *reply;      /* the reply being built */
-    GString *wire;       /* the framed form of the last packet sent, for a '-' */
-    bool noack;          /* QStartNoAckMode */
-    bool running;        /* resumed: only Ctrl-C means something */
-    bool attached;       /* a debugger is there (false after D, k, or a lost connection) */
+    GString *reply; /* the reply being built */
+    GString *wire;  /* the framed form of the last packet sent, for a '-' */
+    bool noack;     /* QStartNoAckMode */
+    bool running;   /* resumed: only Ctrl-C means something */
+    bool attached;  /* a debugger is there (false after D, k, or a lost connection) */
     /* What gdb told us in qSupported. */
     bool gdb_swbreak, gdb_hwbreak;
-    int c_tid, g_tid;    /* Hc / Hg: 0 any, -1 all */
-    int stop_tid;        /* the thread of the last stop */
+    int c_tid, g_tid; /* Hc / Hg: 0 any, -1 all */
+    int stop_tid;     /* the thread of the last stop */
     GdbStop last_stop;
-    int sstep_flags;     /* qqemu.sstep */
-    bool phys_mode;      /* Qqemu.PhyMemMode */
-    bool no_reply;       /* the handler answered itself (or must not: resume, k) */
-    GPtrArray *deferred; /* packets received while running (GString), for the next stop */
+    int sstep_flags;          /* qqemu.sstep */
+    bool phys_mode;           /* Qqemu.PhyMemMode */
+    bool no_reply;            /* the handler answered itself (or must not: resume, k) */
+    GPtrArray *deferred;      /* packets received while running (GString), for the next stop */
     uint8_t pass_signals[32]; /* QPassSignals: bit per GDB signal number */
 };
 
@@ -201,7 +208,7 @@ typedef void (*GdbCmdHandler)(GdbServer *s, const char *args, size_t len);
 
 typedef struct GdbCommand {
     const char *name;
-    bool exact;          /* the whole packet, else a prefix */
+    bool exact; /* the whole packet, else a prefix */
     GdbCmdHandler handler;
 } GdbCommand;
 
@@ -233,6 +240,8 @@ void gdb_bp_remove_all(bool system);
  * breakpoint or a watchpoint (kind GDB_STOP_SIGNAL otherwise); forgets it.
  */
 void gdb_bp_stop_reason(CPUState *cs, GdbStop *stop);
+/* Has cs hit a watchpoint not reported yet?  (Any thread, any time.) */
+bool gdb_bp_has_watch_hit(CPUState *cs);
 /* Forget every vCPU's recorded watchpoint hit (a new session, a fork). */
 void gdb_bp_reset(void);
 /* The guest pc of cs (for breakpoint matching). */

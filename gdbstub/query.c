@@ -168,9 +168,14 @@ static void query_next_thread(GdbServer *s, const char *args, size_t len)
     g_string_assign(s->reply, "l");
 }
 
+/* The current thread: the one that stopped last. */
 static void query_current_thread(GdbServer *s, const char *args, size_t len)
 {
-    CPUState *cs = gdb_server_c_cpu(s);
+    CPUState *cs = s->stop_tid > 0 ? gdb_server_find_cpu(s, s->stop_tid) : NULL;
+
+    if (!cs) {
+        cs = gdb_server_first_cpu(s);
+    }
 
     g_string_printf(s->reply, "QC%x", cs ? (unsigned)gdb_cpu_tid(cs) : 1u);
 }

@@ -52,9 +52,14 @@ static void gdbs_bp_remove_all(void *opaque)
     gdb_bp_remove_all(true);
 }
 
-static void gdbs_set_step(void *opaque, CPUState *cs, int flags)
+static void gdbs_set_resume(void *opaque, CPUState *cs, int how)
 {
-    cpu_single_step(cs, flags);
+    GdbSystem *g = opaque;
+
+    cpu_single_step(cs, how > 0 ? how : 0);
+    if (g->ops->cpu_hold) {
+        g->ops->cpu_hold(g->opaque, cs, how == GDB_RESUME_STOPPED);
+    }
 }
 
 /* The guest has no signals to receive from the debugger in system mode. */
@@ -109,7 +114,7 @@ static const GdbBackend gdb_system_backend = {
     .breakpoint_insert = gdbs_bp_insert,
     .breakpoint_remove = gdbs_bp_remove,
     .breakpoint_remove_all = gdbs_bp_remove_all,
-    .set_step = gdbs_set_step,
+    .set_resume = gdbs_set_resume,
     .resume = gdbs_resume,
     .interrupt = gdbs_interrupt,
     .kill = gdbs_kill,
@@ -125,7 +130,7 @@ static const GdbBackend gdb_system_backend_monitor = {
     .breakpoint_insert = gdbs_bp_insert,
     .breakpoint_remove = gdbs_bp_remove,
     .breakpoint_remove_all = gdbs_bp_remove_all,
-    .set_step = gdbs_set_step,
+    .set_resume = gdbs_set_resume,
     .resume = gdbs_resume,
     .interrupt = gdbs_interrupt,
     .kill = gdbs_kill,
@@ -139,11 +144,19 @@ GdbServer *gdb_system_start(const GdbSystemOps *ops, void *opaque)
 
     g->ops = ops;
     g->opaque = opaque;
-    g->server = gdb_server_new(ops->monitor_command ? &gdb_system_backend_monitor
-                                                    : &gdb_system_backend,
-                               g);
+    g->server =
+        gdb_server_new(ops->monitor_command ? &gdb_system_backend_monitor : &gdb_system_backend, g);
     g->server->attached = false;
     return g->server;
+}
+
+void gdb_system_free(GdbServer *s)
+{
+    if (s) {
+        gdb_system_disconnected(s);
+        g_free(s->opaque);
+        gdb_server_free(s);
+    }
 }
 
 void gdb_system_input(GdbServer *s, const uint8_t *buf, size_t len)

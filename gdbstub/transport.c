@@ -154,7 +154,7 @@ int gdb_accept(int listen_fd, Error **errp)
         error_setg_errno(errp, errno, "gdbstub: accept failed");
         return -1;
     }
-    /* Packets are small and answered one by one: no Nagle delay (fails harmlessly on Unix sockets). */
+    /* Small packets answered one by one: no Nagle delay (harmless failure on Unix sockets). */
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     return fd;
 }

@@ -11,6 +11,12 @@
  * ecall; when the call returns it waits at the next cpu_exec().  Two
  * threads that stop at once are served one after the other.
  *
+ * GDB may resume some threads only (vCont;c:TID steps one thread over a
+ * breakpoint): the others are held.  A held thread is sent
+ * CPU_INTERRUPT_DEBUG, so it leaves translated code at once; its SIGTRAP
+ * brings it to gdb_handlesig, where it waits, reporting nothing, until a
+ * resume lets it go.
+ *
  * Ctrl-C.  While the guest runs, a watcher thread polls the socket.  A
  * 0x03 byte requests CPU_INTERRUPT_DEBUG on every vCPU: the first to
  * notice returns EXCP_DEBUG, which linux-user turns into SIGTRAP, and the
@@ -39,9 +45,9 @@
 
 typedef struct GdbUser {
     GdbServer *server;
-    int fd;                   /* the connection, -1 when none */
-    char *socket_path;        /* a Unix socket to unlink at exit */
-    bool attached;            /* a debugger is being served */
+    int fd;            /* the connection, -1 when none */
+    char *socket_path; /* a Unix socket to unlink at exit */
+    bool attached;     /* a debugger is being served */
     uint64_t auxv_addr, auxv_len;
     /* The session (owned by whoever holds the exclusive section). */
     bool resumed;
@@ -49,12 +55,15 @@ typedef struct GdbUser {
     /* Shared with the watcher, under lock. */
     GMutex lock;
     GCond cond;
-    bool running;             /* the guest runs: the watcher owns the socket's input */
-    bool watcher_busy;        /* the watcher is reading or feeding the server */
-    bool interrupt_pending;   /* Ctrl-C not yet reported */
-    bool lost_pending;        /* the connection ended while running */
+    bool running;           /* the guest runs: the watcher owns the socket's input */
+    bool watcher_busy;      /* the watcher is reading or feeding the server */
+    bool interrupt_pending; /* Ctrl-C not yet reported */
+    bool lost_pending;      /* the connection ended while running */
     gint64 interrupt_time;
-    GHashTable *interrupted;  /* cpu_index set: sent CPU_INTERRUPT_DEBUG for it */
+    /* Sets of cpu_index. */
+    GHashTable *ctrlc_kicked; /* sent CPU_INTERRUPT_DEBUG for a Ctrl-C */
+    GHashTable *held;         /* left stopped by the last resume */
+    GHashTable *hold_kicked;  /* sent CPU_INTERRUPT_DEBUG to hold it */
     int wake_fd;
     GThread *watcher;
     GMutex send_lock;
@@ -146,9 +155,44 @@ static void gdbu_bp_remove_all(void *opaque)
     gdb_bp_remove_all(false);
 }
 
-static void gdbu_set_step(void *opaque, CPUState *cs, int flags)
+static void gdbu_set_resume(void *opaque, CPUState *cs, int how)
 {
-    cpu_single_step(cs, flags);
+    GdbUser *u = &gdb_user;
+    gpointer key = GINT_TO_POINTER(cs->cpu_index);
+
+    g_mutex_lock(&u->lock);
+    if (how == GDB_RESUME_STOPPED) {
+        g_hash_table_add(u->held, key);
+        g_hash_table_add(u->hold_kicked, key);
+        cpu_single_step(cs, 0);
+        cpu_interrupt(cs, CPU_INTERRUPT_DEBUG);
+    } else {
+        g_hash_table_remove(u->held, key);
+        g_cond_broadcast(&u->cond);
+        cpu_single_step(cs, how);
+    }
+    g_mutex_unlock(&u->lock);
+}
+
+/* Let every held thread go (detach, the end of the connection, a fork). */
+static void gdbu_release_all(void)
+{
+    GdbUser *u = &gdb_user;
+
+    g_mutex_lock(&u->lock);
+    g_hash_table_remove_all(u->held);
+    g_cond_broadcast(&u->cond);
+    g_mutex_unlock(&u->lock);
+}
+
+/* A held thread waits here, out of any exclusive section (lock held). */
+static void gdbu_wait_released(CPUState *cs)
+{
+    GdbUser *u = &gdb_user;
+
+    while (g_hash_table_contains(u->held, GINT_TO_POINTER(cs->cpu_index)) && gdbserver_attached()) {
+        g_cond_wait(&u->cond, &u->lock);
+    }
 }
 
 static void gdbu_resume(void *opaque, int sig)
@@ -159,8 +203,13 @@ static void gdbu_resume(void *opaque, int sig)
 
 static void gdbu_interrupt_one(CPUState *cs, void *data)
 {
-    g_hash_table_add(gdb_user.interrupted, GINT_TO_POINTER(cs->cpu_index));
-    cpu_interrupt(cs, CPU_INTERRUPT_DEBUG);
+    gpointer key = GINT_TO_POINTER(cs->cpu_index);
+
+    /* A held vCPU is stopped already. */
+    if (!g_hash_table_contains(gdb_user.held, key)) {
+        g_hash_table_add(gdb_user.ctrlc_kicked, key);
+        cpu_interrupt(cs, CPU_INTERRUPT_DEBUG);
+    }
 }
 
 /* Ctrl-C, from the watcher (lock held). */
@@ -186,14 +235,16 @@ static void gdbu_detach(void *opaque)
     gdb_user.resumed = true;
     gdb_user.resume_sig = 0;
     gdb_user_close();
+    gdbu_release_all();
 }
 
+/* As qemu-user: status 0.  _exit: the other threads are stopped mid-flight, run no atexit. */
 static void gdbu_kill(void *opaque)
 {
     gdb_user_close();
     error_report("terminated via GDBstub");
     fflush(NULL);
-    exit(0);
+    _exit(0);
 }
 
 static bool gdbu_read_auxv(void *opaque, GByteArray *out)
@@ -206,8 +257,7 @@ static bool gdbu_read_auxv(void *opaque, GByteArray *out)
     }
     cs = gdb_server_first_cpu(u->server);
     g_byte_array_set_size(out, (guint)u->auxv_len);
-    return cs && gdb_user_memory_rw(cs, u->auxv_addr, out->data, u->auxv_len, false) ==
-                     u->auxv_len;
+    return cs && gdb_user_memory_rw(cs, u->auxv_addr, out->data, u->auxv_len, false) == u->auxv_len;
 }
 
 static const GdbBackend gdb_user_backend = {
@@ -218,7 +268,7 @@ static const GdbBackend gdb_user_backend = {
     .breakpoint_insert = gdbu_bp_insert,
     .breakpoint_remove = gdbu_bp_remove,
     .breakpoint_remove_all = gdbu_bp_remove_all,
-    .set_step = gdbu_set_step,
+    .set_resume = gdbu_set_resume,
     .resume = gdbu_resume,
     .interrupt = gdbu_interrupt,
     .kill = gdbu_kill,
@@ -347,12 +397,23 @@ static void gdb_watcher_start(void)
 
 /* ---- sessions */
 
+/*
+ * Take back a Ctrl-C's request (lock held), unless it also holds the vCPU.
+ * A vCPU that took it already has its SIGTRAP on the way to
+ * gdb_handlesig: it stays in the set, to be recognised there.
+ */
 static void gdbu_clear_interrupt(CPUState *cs, void *data)
 {
     GHashTable *set = data;
+    gpointer key = GINT_TO_POINTER(cs->cpu_index);
+    int old;
 
-    if (g_hash_table_contains(set, GINT_TO_POINTER(cs->cpu_index))) {
-        cpu_reset_interrupt(cs, CPU_INTERRUPT_DEBUG);
+    if (!g_hash_table_contains(set, key) || g_hash_table_contains(gdb_user.hold_kicked, key)) {
+        return;
+    }
+    old = __atomic_fetch_and(&cs->interrupt_request, ~CPU_INTERRUPT_DEBUG, __ATOMIC_SEQ_CST);
+    if (!(old & CPU_INTERRUPT_DEBUG)) {
+        g_hash_table_add(gdb_user.ctrlc_kicked, key);
     }
 }
 
@@ -398,11 +459,11 @@ static int gdb_user_serve(CPUState *cs, const GdbStop *stop)
 
     /* A Ctrl-C's requests that no vCPU took are void once anything stops. */
     g_mutex_lock(&u->lock);
-    sent = u->interrupted;
-    u->interrupted = g_hash_table_new(g_direct_hash, g_direct_equal);
+    sent = u->ctrlc_kicked;
+    u->ctrlc_kicked = g_hash_table_new(g_direct_hash, g_direct_equal);
     u->interrupt_pending = false;
-    g_mutex_unlock(&u->lock);
     cpu_list_foreach(gdbu_clear_interrupt, sent);
+    g_mutex_unlock(&u->lock);
     g_hash_table_destroy(sent);
     cpu_list_foreach(gdbu_step_off, NULL);
 
@@ -413,7 +474,7 @@ static int gdb_user_serve(CPUState *cs, const GdbStop *stop)
     } else {
         /* The first stop: GDB asks '?' itself. */
         u->server->running = false;
-        u->server->stop_tid = u->server->c_tid = u->server->g_tid = gdb_cpu_tid(cs);
+        u->server->stop_tid = u->server->g_tid = gdb_cpu_tid(cs);
     }
     while (!u->resumed && u->fd >= 0) {
         ssize_t n = recv(u->fd, buf, sizeof(buf), 0);
@@ -435,8 +496,9 @@ static int gdb_user_serve(CPUState *cs, const GdbStop *stop)
 int gdb_handlesig(CPUState *cs, int sig)
 {
     GdbUser *u = &gdb_user;
+    gpointer key = GINT_TO_POINTER(cs->cpu_index);
     GdbStop stop = {.kind = GDB_STOP_SIGNAL, .signal = sig};
-    bool stepping, interrupted, ours = false;
+    bool stepping, ctrlc, holdkick, ours = false;
     int r;
 
     if (!gdbserver_attached()) {
@@ -447,14 +509,34 @@ int gdb_handlesig(CPUState *cs, int sig)
         return sig;
     }
     stepping = cs->singlestep_enabled != 0;
-    gdb_user_session_begin();
     g_mutex_lock(&u->lock);
-    interrupted = g_hash_table_remove(u->interrupted, GINT_TO_POINTER(cs->cpu_index));
+    ctrlc = g_hash_table_remove(u->ctrlc_kicked, key);
+    holdkick = g_hash_table_remove(u->hold_kicked, key);
+    gdbu_wait_released(cs);
+    g_mutex_unlock(&u->lock);
+    if (sig == SIGTRAP && holdkick && !ctrlc && !stepping && !gdb_bp_has_watch_hit(cs)) {
+        /* It was only held, and is free again: no stop to report. */
+        return 0;
+    }
+
+    for (;;) {
+        gdb_user_session_begin();
+        g_mutex_lock(&u->lock);
+        if (!g_hash_table_contains(u->held, key)) {
+            break;
+        }
+        /* The session before ours held this thread: its stop waits for the release. */
+        g_mutex_unlock(&u->lock);
+        gdb_user_session_end();
+        g_mutex_lock(&u->lock);
+        gdbu_wait_released(cs);
+        g_mutex_unlock(&u->lock);
+    }
     if (sig == SIGTRAP) {
         gdb_bp_stop_reason(cs, &stop);
         if (stop.kind != GDB_STOP_SIGNAL || stepping) {
             ours = true;
-        } else if (interrupted) {
+        } else if (ctrlc || holdkick) {
             /* EXCP_DEBUG from a Ctrl-C request (or from a lost connection). */
             ours = true;
             if (u->interrupt_pending) {
@@ -483,6 +565,10 @@ int gdb_handlesig(CPUState *cs, int sig)
     }
     r = gdb_user_serve(cs, sig ? &stop : NULL);
     gdb_user_session_end();
+    /* GDB may have resumed other threads only. */
+    g_mutex_lock(&u->lock);
+    gdbu_wait_released(cs);
+    g_mutex_unlock(&u->lock);
     return r;
 }
 
@@ -501,7 +587,9 @@ bool gdbserver_start(const char *port_or_path, Error **errp)
     if (u->fd < 0) {
         return false;
     }
-    u->interrupted = g_hash_table_new(g_direct_hash, g_direct_equal);
+    u->ctrlc_kicked = g_hash_table_new(g_direct_hash, g_direct_equal);
+    u->held = g_hash_table_new(g_direct_hash, g_direct_equal);
+    u->hold_kicked = g_hash_table_new(g_direct_hash, g_direct_equal);
     u->server = gdb_server_new(&gdb_user_backend, u);
     __atomic_store_n(&u->attached, true, __ATOMIC_RELEASE);
     return true;
@@ -570,6 +658,9 @@ void gdb_fork_child(void)
     }
     g_free(u->socket_path);
     u->socket_path = NULL;
+    g_hash_table_remove_all(u->held);
+    g_hash_table_remove_all(u->hold_kicked);
+    g_hash_table_remove_all(u->ctrlc_kicked);
     gdb_user_close();
     /* The child's code is its own: no breakpoints, no watchpoints, no step. */
     gdb_bp_remove_all(false);

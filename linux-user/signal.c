@@ -248,6 +248,15 @@ static void signal_install_host(int gsig)
         sa.sa_flags = 0;
     } else {
         sa.sa_sigaction = signal_host_handler;
+        if (gsig == SIGCHLD) {
+            /* What the guest asked about stopped and zombie children. */
+            if (signal_actions[gsig].flags & GUEST_SA_NOCLDSTOP) {
+                sa.sa_flags |= SA_NOCLDSTOP;
+            }
+            if (signal_actions[gsig].flags & GUEST_SA_NOCLDWAIT) {
+                sa.sa_flags |= SA_NOCLDWAIT;
+            }
+        }
     }
     sigaction(hsig, &sa, NULL);
 }

@@ -278,6 +278,17 @@ GPtrArray *net_nic_requests(void)
     return nic_requests;
 }
 
+void net_start(void)
+{
+    NetClientState *nc;
+
+    for (nc = net_clients; nc; nc = nc->next) {
+        if (nc->info->start) {
+            nc->info->start(nc);
+        }
+    }
+}
+
 void net_cleanup(void)
 {
     while (net_clients) {

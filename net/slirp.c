@@ -325,8 +325,18 @@ static void net_slirp_cleanup(NetClientState *nc)
     g_free(s);
 }
 
+static void net_slirp_start(NetClientState *nc)
+{
+    SlirpState *s = nc->opaque;
+
+    if (!s->thread) {
+        s->thread = g_thread_new("slirp", net_slirp_thread, s);
+    }
+}
+
 static const NetClientInfo net_slirp_info = {
     .type = "user",
+    .start = net_slirp_start,
     .receive = net_slirp_receive,
     .cleanup = net_slirp_cleanup,
 };
@@ -492,6 +502,6 @@ NetClientState *net_slirp_new(const char *id, const Opts *opts, Error **errp)
             return NULL;
         }
     }
-    s->thread = g_thread_new("slirp", net_slirp_thread, s);
+    /* The poller thread starts with net_start(), after any -daemonize fork. */
     return s->nc;
 }

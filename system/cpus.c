@@ -25,6 +25,17 @@
 
 /* A slice long enough to run many blocks, short enough that a spinning hart yields soon. */
 #define CPUS_SLICE_NS (2 * 1000 * 1000)
+/*
+ * How many slices a hart the machine calls not preemptible (in firmware)
+ * keeps the CPU before it is preempted anyway.  Firmware is written for
+ * harts that run side by side and has short windows it assumes the others
+ * do not see (OpenSBI 1.1 publishes a hart's START_PENDING state before its
+ * start address); taking the CPU away inside one lets another hart run far
+ * ahead.  Firmware that waits for another hart either kicks it (an IPI:
+ * switch at once) or executes WFI (which yields), so the bound only matters
+ * for a spin on a lock.
+ */
+#define CPUS_FIRMWARE_SLICES 16
 
 typedef struct CPUWork {
     CPUState *cs;
@@ -51,6 +62,9 @@ static struct {
 
     CPUState *current;          /* the hart in cpu_exec (atomic) */
     int yield;                  /* leave the current hart for another at its next exit (atomic) */
+    int slice_over;             /* the slice timer fired for the current hart (atomic) */
+    unsigned deferred;          /* slices the current hart kept, being in firmware */
+    MachineState *ms;
 
     GMutex work_lock;
     CPUWork *work_head, *work_tail;
@@ -186,16 +200,38 @@ static bool cpus_others_runnable(CPUState *cs)
     return false;
 }
 
-/* Main loop: the slice is over; make the running hart give way. */
+/*
+ * Main loop: the slice is over; make the running hart give way.  The
+ * timer is disarmed before `current` is read, and the vCPU thread
+ * publishes `current` before it tests whether a timer is armed (both
+ * sequentially consistent), so a hart that starts running as the timer
+ * fires is either seen here or arms a timer of its own.
+ */
 static void cpus_slice_expired(void *opaque)
 {
-    CPUState *cur = __atomic_load_n(&rr.current, __ATOMIC_ACQUIRE);
+    CPUState *cur;
 
-    __atomic_store_n(&rr.slice_armed, 0, __ATOMIC_RELEASE);
+    __atomic_store_n(&rr.slice_armed, 0, __ATOMIC_SEQ_CST);
+    cur = __atomic_load_n(&rr.current, __ATOMIC_SEQ_CST);
     if (cur) {
-        __atomic_store_n(&rr.yield, 1, __ATOMIC_RELEASE);
+        /* The vCPU thread decides whether it switches (cpus_slice_switch). */
+        __atomic_store_n(&rr.slice_over, 1, __ATOMIC_RELEASE);
         cpu_exit(cur);
     }
+}
+
+/* The slice of `cs` is over: may another hart have the CPU now? */
+static bool cpus_slice_switch(CPUState *cs)
+{
+    const MachineClass *mc = rr.ms ? rr.ms->mc : NULL;
+
+    if (mc && mc->cpu_preemptible && !mc->cpu_preemptible(rr.ms, cs) &&
+        rr.deferred < CPUS_FIRMWARE_SLICES) {
+        rr.deferred++;
+        return false;
+    }
+    rr.deferred = 0;
+    return true;
 }
 
 /* Sleep (without the big lock) until kicked. */
@@ -234,11 +270,11 @@ static void cpus_exec_one(CPUState *cs)
 {
     int r;
 
+    __atomic_store_n(&rr.current, cs, __ATOMIC_SEQ_CST);
     if (rr.n > 1 && cpus_others_runnable(cs) &&
-        !__atomic_exchange_n(&rr.slice_armed, 1, __ATOMIC_ACQ_REL)) {
+        !__atomic_exchange_n(&rr.slice_armed, 1, __ATOMIC_SEQ_CST)) {
         timer_mod_ns(rr.slice_timer, clock_get_ns(MORPH_CLOCK_REALTIME) + CPUS_SLICE_NS);
     }
-    __atomic_store_n(&rr.current, cs, __ATOMIC_RELEASE);
     bql_unlock();
     r = cpu_exec(cs);
     bql_lock();
@@ -261,8 +297,20 @@ static void cpus_exec_one(CPUState *cs)
     default:
         break;
     }
-    if (__atomic_exchange_n(&rr.yield, 0, __ATOMIC_ACQ_REL) && r != EXCP_HLT &&
-        r != EXCP_HALTED && r != EXCP_YIELD) {
+    if (r == EXCP_HLT || r == EXCP_HALTED || r == EXCP_YIELD) {
+        /* Gave way by itself: nothing pending applies to it any more. */
+        __atomic_store_n(&rr.yield, 0, __ATOMIC_RELEASE);
+        __atomic_store_n(&rr.slice_over, 0, __ATOMIC_RELEASE);
+        rr.deferred = 0;
+        return;
+    }
+    if (__atomic_exchange_n(&rr.yield, 0, __ATOMIC_ACQ_REL)) {
+        /* Another hart's interrupt: switch now. */
+        __atomic_store_n(&rr.slice_over, 0, __ATOMIC_RELEASE);
+        rr.deferred = 0;
+        rr.next = (rr.next + 1) % rr.n;
+    } else if (__atomic_exchange_n(&rr.slice_over, 0, __ATOMIC_ACQ_REL) &&
+               cpus_slice_switch(cs)) {
         rr.next = (rr.next + 1) % rr.n;
     }
 }
@@ -298,6 +346,7 @@ static void cpus_machine_kick(CPUState *cs)
 
 void cpus_init(MachineState *ms)
 {
+    rr.ms = ms;
     rr.cpus = ms->cpus;
     rr.n = ms->ncpus;
     rr.slice_timer = timer_new_ns(main_loop_default(), MORPH_CLOCK_REALTIME, cpus_slice_expired,

@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 #include "config-host.h"
 #include "net/net.h"
@@ -214,7 +215,7 @@ static bool opt_device(SystemConfig *cfg, const char *arg, Error **errp)
         return false;
     }
     if (opts_has(o, "help") || opts_has(o, "?")) {
-        cfg->device_help_type = opts_get(o, "driver");
+        cfg->device_help_type = g_strdup(opts_get(o, "driver"));
         opts_free(o);
         return true;
     }
@@ -469,6 +470,10 @@ static bool opt_name(SystemConfig *cfg, const char *arg, Error **errp)
     ok = opts_check_keys(o, keys, errp);
     if (ok && opts_get(o, "guest")) {
         cfg->name = g_strdup(opts_get(o, "guest"));
+    }
+    /* process= names the process (what ps and top show), as in QEMU. */
+    if (ok && opts_get(o, "process")) {
+        prctl(PR_SET_NAME, opts_get(o, "process"));
     }
     opts_free(o);
     return ok;

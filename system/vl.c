@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
-#include <sys/prctl.h>
 #include <time.h>
 #include <unistd.h>
 #include "chardev/char.h"
@@ -49,21 +48,19 @@ static __attribute__((noreturn)) void vl_fail(Error *err)
 
 static void vl_print_device(const DeviceClass *dc, void *opaque)
 {
-    printf("name \"%s\", bus System%s%s%s\n", dc->name, dc->desc ? ", desc \"" : "",
+    /* QEMU's bus names: virtio front ends sit on a virtio-mmio transport's bus. */
+    const char *bus = strcmp(dc->name, "virtconsole") == 0      ? "virtio-serial-bus"
+                      : g_str_has_prefix(dc->name, "virtio-") && !dc->sysbus ? "virtio-bus"
+                                                                             : "System";
+
+    printf("name \"%s\", bus %s%s%s%s\n", dc->name, bus, dc->desc ? ", desc \"" : "",
            dc->desc ? dc->desc : "", dc->desc ? "\"" : "");
 }
 
 static void vl_device_help(void)
 {
-    static const char *const virtio[] = {"virtio-blk-device", "virtio-net-device",
-                                         "virtio-rng-device", "virtio-serial-device"};
-
-    printf("System devices (created by the board):\n");
+    printf("Devices:\n");
     device_class_foreach(vl_print_device, NULL);
-    printf("\nNot yet available (virtio devices arrive with the virtio work):\n");
-    for (size_t i = 0; i < G_N_ELEMENTS(virtio); i++) {
-        printf("name \"%s\", bus virtio-bus\n", virtio[i]);
-    }
 }
 
 static void vl_handle_help_requests(const char *progname)
@@ -477,6 +474,7 @@ static void vl_create_backends(void)
             vl_fail(err);
         }
     }
+    net_start();
 }
 
 static void vl_create_devices(void)
@@ -535,11 +533,14 @@ static void vl_setup_logging(void)
 
 int main(int argc, char **argv)
 {
+    char *progname = g_path_get_basename(argv[0]);
     RunstateConfig rc = {0};
     const MachineClass *mc;
     Error *err = NULL;
 
-    g_set_prgname(g_path_get_basename(argv[0]));
+    /* GLib keeps its own copy (a quark); main never returns to free ours. */
+    g_set_prgname(progname);
+    g_free(progname);
     error_set_progname(argv[0]);
     config.machine_opts = g_ptr_array_new();
     config.machine_text = g_string_new(NULL);
@@ -561,9 +562,6 @@ int main(int argc, char **argv)
     if (!vl_parse_rtc(config.rtc_arg, &err)) {
         error_prepend(&err, "-rtc %s", config.rtc_arg);
         vl_fail(err);
-    }
-    if (config.name) {
-        prctl(PR_SET_NAME, config.name);
     }
     vl_setup_logging();
     if (config.daemonize) {

@@ -40,6 +40,7 @@ static void img_check_human(const BdrvCheckResult *r)
     }
 }
 
+/* Key order as qemu-img 7.2 prints it (its QDict order), for byte-equal output. */
 static void img_check_json(const BdrvCheckResult *r, const char *filename, const char *fmt)
 {
     char *fn = img_json_str(filename);
@@ -48,6 +49,13 @@ static void img_check_json(const BdrvCheckResult *r, const char *filename, const
     if (r->image_end_offset) {
         printf("    \"image-end-offset\": %" PRId64 ",\n", r->image_end_offset);
     }
+    if (r->bfi.compressed_clusters) {
+        printf("    \"compressed-clusters\": %" PRIu64 ",\n", r->bfi.compressed_clusters);
+    }
+    if (r->bfi.total_clusters) {
+        printf("    \"total-clusters\": %" PRIu64 ",\n", r->bfi.total_clusters);
+    }
+    printf("    \"check-errors\": %d,\n", r->check_errors);
     if (r->corruptions) {
         printf("    \"corruptions\": %d,\n", r->corruptions);
     }
@@ -60,20 +68,14 @@ static void img_check_json(const BdrvCheckResult *r, const char *filename, const
     if (r->leaks_fixed) {
         printf("    \"leaks-fixed\": %d,\n", r->leaks_fixed);
     }
-    if (r->bfi.total_clusters) {
-        printf("    \"total-clusters\": %" PRIu64 ",\n", r->bfi.total_clusters);
-    }
-    printf("    \"check-errors\": %d,\n", r->check_errors);
     if (r->bfi.allocated_clusters) {
         printf("    \"allocated-clusters\": %" PRIu64 ",\n", r->bfi.allocated_clusters);
     }
+    printf("    \"filename\": %s,\n    \"format\": \"%s\"", fn, fmt);
     if (r->bfi.fragmented_clusters) {
-        printf("    \"fragmented-clusters\": %" PRIu64 ",\n", r->bfi.fragmented_clusters);
+        printf(",\n    \"fragmented-clusters\": %" PRIu64, r->bfi.fragmented_clusters);
     }
-    if (r->bfi.compressed_clusters) {
-        printf("    \"compressed-clusters\": %" PRIu64 ",\n", r->bfi.compressed_clusters);
-    }
-    printf("    \"filename\": %s,\n    \"format\": \"%s\"\n}\n", fn, fmt);
+    printf("\n}\n");
     g_free(fn);
 }
 

@@ -40,7 +40,7 @@ static int img_convert_write(ImgConvert *cv, int64_t off, uint8_t *buf, int64_t 
     }
     while (pos < len) {
         int64_t n = MIN(unit - (off + pos) % unit, len - pos);
-        bool zero = (cv->sparse > 0 || cv->compress) && buffer_is_zero(buf + pos, n);
+        bool zero = (cv->sparse > 0 || cv->compress) && blkiov_buffer_is_zero(buf + pos, n);
         int ret;
 
         if (zero && cv->target_zero) {
@@ -331,7 +331,7 @@ static int img_compare_rest(BlockBackend *blk, int64_t from, int64_t to, uint8_t
                 return ret;
             }
             for (int64_t i = 0; i < n; i += 512) {
-                if (!buffer_is_zero(buf + i, MIN(512, n - i))) {
+                if (!blkiov_buffer_is_zero(buf + i, MIN(512, n - i))) {
                     if (!quiet) {
                         printf("Content mismatch at offset %" PRId64 "!\n", from + i);
                     }

@@ -234,7 +234,7 @@ int img_map(int argc, char **argv)
         e.present = (st & BDRV_BLOCK_ALLOCATED) != 0;
         e.zero = (st & BDRV_BLOCK_ZERO) != 0 || !e.present;
         e.data = (st & BDRV_BLOCK_DATA) != 0;
-        e.has_offset = (st & BDRV_BLOCK_OFFSET_VALID) != 0 && e.data;
+        e.has_offset = (st & BDRV_BLOCK_OFFSET_VALID) != 0;
         e.offset = map;
         e.filename = file ? bdrv_get_filename(file) : "";
         if (have && cur.depth == e.depth && cur.present == e.present && cur.zero == e.zero &&

@@ -137,8 +137,8 @@ void tcg_debug_check_access(CPUState *cs, vaddr addr, unsigned len, MMUAccessTyp
 
 static void helper_debug_watch(void *env, uint64_t addr, uint32_t oi, uint32_t type)
 {
-    tcg_debug_check_access(accel_env_cpu(env), addr, memop_size(get_memop(oi)),
-                           (MMUAccessType)type, GETPC());
+    tcg_debug_check_access(accel_env_cpu(env), addr, memop_size(get_memop(oi)), (MMUAccessType)type,
+                           GETPC());
 }
 
 static const TCGHelperInfo helper_info_debug_watch = {

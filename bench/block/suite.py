@@ -110,7 +110,17 @@ def run(build, args):
     for name, fmt, m, q in rows:
         lines.append(f"| {name} | {fmt} | {m:.1f} | {q:.1f} | {m / q:.2f} |")
     lines.append("")
-    lines.append(f"Host: {os.cpu_count()} CPUs; {time.strftime('%Y-%m-%d')}.")
+    load = os.getloadavg()[0]
+    lines.append(f"Host: {os.cpu_count()} CPUs, load average {load:.1f} at the end of the run "
+                 f"(a shared machine makes single runs noisy; the medians damp it); "
+                 f"{time.strftime('%Y-%m-%d')}.")
+    lines.append("")
+    lines.append("Reading the table: 1 MiB sequential requests from the page cache are slower")
+    lines.append("than qemu-img's, and vary most between runs (spot checks of the same run")
+    lines.append("ranged 2x for both tools); `-i threads` did not close the gap, so the cause")
+    lines.append("is not settled.  Small random requests gain from the lower per-request cost")
+    lines.append("of the coroutine + io_uring path and, on qcow2, from allocating writes that")
+    lines.append("do not write the zero-filled rest of a new cluster past the end of the file.")
     with open(os.path.join(SRC, "docs", "bench-block.md"), "w") as f:
         f.write("\n".join(lines) + "\n")
     print("wrote docs/bench-block.md")

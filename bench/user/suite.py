@@ -13,12 +13,14 @@ the median wall time and the median user+sys CPU time (os.wait4 rusage).
 Then, per program, morph runs twice more for the translator's own figures:
 once with MORPH_JIT_STATS=1 (TBs, host code size, translation time, from
 tcg_jit_stats_print at exit) and once with `-d in_asm` (whose per-TB header
-gives the guest instructions translated).
+gives the guest instructions translated; both runs see the same guest
+environment, so they translate the same blocks, threads aside).
 
 Results: a markdown table (docs/bench-user.md; bench/results/user-quick.md
 for --quick) and the raw records as JSON under bench/results/.
 Options: --rounds N, --quick (1 round, small sizes), --programs a,b,
---no-jit-stats, --md PATH, --timeout SECONDS.
+--no-jit-stats, --md PATH, --timeout SECONDS, --report JSON (write the
+markdown again from an earlier run's records, running nothing).
 """
 import argparse
 import datetime
@@ -238,10 +240,50 @@ def command(tools, prog, config, args):
     return [tools[config], program_path(tools, prog, "riscv64")] + args
 
 
+def record(prog, config, rnd, args, run, why):
+    """The raw JSON record of one run (round -1: the native reference run)."""
+    return {"program": prog.name, "config": config, "round": rnd, "args": args,
+            "wall": run.wall, "user": run.user, "sys": run.sys, "status": run.status,
+            "timed_out": run.timed_out, "ok": why is None, "failure": why,
+            "stdout": run.stdout, "stderr_tail": run.stderr[-2000:]}
+
+
+def results_from_records(names, records, present):
+    """Per program and configuration: the times of the passing runs, or why it failed."""
+    results = {}
+    for name in names:
+        res = {c: ({"wall": [], "cpu": []} if present[c] else {"missing": True})
+               for c in CONFIGS}
+        res["_reference"] = ""
+        for rec in records:
+            if rec["program"] != name:
+                continue
+            c = res[rec["config"]]
+            if rec["round"] < 0:
+                if rec["ok"]:
+                    res["_reference"] = rec["stdout"]
+                else:
+                    for cfg in CONFIGS:
+                        res[cfg] = {"fail": f"native build failed: {rec['failure']}"}
+                    break
+            elif not rec["ok"]:
+                c.setdefault("fail", f"round {rec['round'] + 1}: {rec['failure']}")
+            elif "fail" not in c:
+                c["wall"].append(rec["wall"])
+                c["cpu"].append(rec["user"] + rec["sys"])
+        if not res["_reference"]:
+            # Files written before the reference run was recorded: a passing native run.
+            res["_reference"] = next((r["stdout"] for r in records if r["program"] == name
+                                      and r["config"] == "native" and r["ok"]), "")
+        results[name] = res
+    return results
+
+
 def bench_program(tools, prog, args, rounds, timeout_floor, records, loads):
     """Time one program; returns {config: {"wall": [...], "cpu": [...]} or {"fail": why}}."""
     ref = run_process(command(tools, prog, "native", args), timeout_floor)
     why = describe_failure(ref, ref.stdout)
+    records.append(record(prog, "native", -1, args, ref, why))
     if why:
         print(f"  FAIL native {prog.name}: {why}", flush=True)
         return {c: {"fail": f"native build failed: {why}"} for c in CONFIGS}, None
@@ -258,11 +300,7 @@ def bench_program(tools, prog, args, rounds, timeout_floor, records, loads):
             loads.append(os.getloadavg()[0])
             run = run_process(command(tools, prog, config, args), timeout)
             why = describe_failure(run, reference)
-            records.append({"program": prog.name, "config": config, "round": r,
-                            "args": args, "wall": run.wall, "user": run.user, "sys": run.sys,
-                            "status": run.status, "timed_out": run.timed_out,
-                            "ok": why is None, "failure": why,
-                            "stdout": run.stdout.strip(), "stderr_tail": run.stderr[-2000:]})
+            records.append(record(prog, config, r, args, run, why))
             if why:
                 res["fail"] = f"round {r + 1}: {why}"
                 print(f"  FAIL {LABEL[config]} {prog.name} {' '.join(args)}: "
@@ -360,14 +398,16 @@ def jit_table(stats, names):
             note += f" (in_asm run: {st['tb_logged']})"
         lines.append(f"| {name} | {insns} | {st['tb_translated']}{note} | "
                      f"{insns / st['tb_logged']:.1f} | {bpi:.1f} | {secs * 1e3:.1f} | "
-                     f"{sh * 100:.2f}% | {fmt_ratio(mips)} |")
+                     f"{sh * 100:.2g}% | {fmt_ratio(mips)} |")
     if per_insn:
         lines.append(f"| **geomean** | | | | **{geomean(per_insn):.1f}** | | "
-                     f"**{geomean(share) * 100:.2f}%** | **{fmt_ratio(geomean(rate))}** |")
+                     f"**{geomean(share) * 100:.2g}%** | **{fmt_ratio(geomean(rate))}** |")
     return lines
 
 
-def write_markdown(path, host, cmdline, opts, names, results, stats, failures, loads):
+def write_markdown(path, meta, names, results, stats, failures):
+    """The report; `meta` is the JSON file's header (host, command, rounds, loads)."""
+    host, loads = meta["host"], meta["loadavg_samples"]
     wall_lines, wall_sum = time_table(results, names, "wall")
     cpu_lines, cpu_sum = time_table(results, names, "cpu")
     out = [
@@ -378,18 +418,20 @@ def write_markdown(path, host, cmdline, opts, names, results, stats, failures, l
         "morph-riscv64 and Debian's qemu-riscv64, against the same sources built",
         "natively (`cc -O2`), both with `-ffp-contract=off`.",
         "",
-        f"- Command: `{cmdline}` (in `{os.getcwd()}`)",
+        f"- Command: `{meta['command']}` (in `{meta.get('cwd', SOURCE_DIR)}`)"
+        + (f"; this page rendered again from its raw records by `{meta['rendered_by']}`"
+           if meta.get("rendered_by") else ""),
         f"- Date: {host['date']}; source: `{host['source']}`",
         f"- Host: {host['cpu']}, {host['cpus']} CPUs, Linux {host['kernel']}",
         f"- Load average (1 min) while running: start {loads[0]:.2f}, mean "
         f"{statistics.mean(loads):.2f}, max {max(loads):.2f}, end {loads[-1]:.2f}",
         f"- morph: `{host['morph']}`; QEMU: `{host['qemu']}`",
         f"- Compilers: `{host['cc']}`; `{host['cross_cc']}`",
-        f"- Method: {opts.rounds} round(s) per program, native/morph/QEMU back to back, "
+        f"- Method: {meta['rounds']} round(s) per program, native/morph/QEMU back to back, "
         "the order rotated each round; every run's output must equal the native "
         "reference run's (checksum) or the configuration is FAIL and gets no time. "
         "Medians; ratios > 1 in qemu/morph mean morph is faster."
-        + (" **Quick mode: small sizes, not comparable with full runs.**" if opts.quick
+        + (" **Quick mode: small sizes, not comparable with full runs.**" if meta["quick"]
            else ""),
         "",
         "## Wall time (median, seconds)",
@@ -435,6 +477,8 @@ def parse_args(args):
     ap.add_argument("--no-jit-stats", action="store_true", help="skip the translation table")
     ap.add_argument("--md", default=None, help="markdown output (default docs/bench-user.md; "
                     "bench/results/user-quick.md with --quick)")
+    ap.add_argument("--report", metavar="JSON", default=None,
+                    help="run nothing: write the markdown again from a results JSON file")
     ap.add_argument("--timeout", type=float, default=600,
                     help="minimum per-run timeout in seconds (default 600)")
     opts, unknown = ap.parse_known_args(args)
@@ -442,14 +486,49 @@ def parse_args(args):
         print(f"bench/user: ignoring unknown options {unknown}")
     if opts.rounds is None:
         opts.rounds = 1 if opts.quick else 5
-    if opts.md is None:
-        opts.md = os.path.join(SOURCE_DIR, "bench", "results", "user-quick.md") if opts.quick \
-            else os.path.join(SOURCE_DIR, "docs", "bench-user.md")
     return opts
+
+
+def markdown_path(opts, quick):
+    if opts.md:
+        return opts.md
+    if quick:
+        return os.path.join(SOURCE_DIR, "bench", "results", "user-quick.md")
+    return os.path.join(SOURCE_DIR, "docs", "bench-user.md")
+
+
+def print_summary(md, jpath, wall_sum, cpu_sum, failures):
+    print(f"bench/user: wrote {os.path.relpath(md, SOURCE_DIR)}"
+          + (f" and {os.path.relpath(jpath, SOURCE_DIR)}" if jpath else ""))
+    print("geomean wall: " + ", ".join(f"{k} {fmt_ratio(v)}" for k, v in wall_sum.items()))
+    print("geomean cpu:  " + ", ".join(f"{k} {fmt_ratio(v)}" for k, v in cpu_sum.items()))
+    if failures:
+        print("\n*** bench/user FAILURES (no time reported for these) ***")
+        for f in failures:
+            print("  FAIL " + f.replace("**", ""))
+        return 1
+    return 0
+
+
+def report_again(opts):
+    """--report: the markdown from a JSON file of an earlier run, nothing run."""
+    with open(opts.report) as f:
+        meta = json.load(f)
+    names = meta.get("programs") or list(dict.fromkeys(r["program"] for r in meta["records"]))
+    present = {"native": True, "morph": meta["host"]["morph"] != "missing",
+               "qemu": meta["host"]["qemu"] != "missing"}
+    results = results_from_records(names, meta["records"], present)
+    meta["rendered_by"] = "python3 " + " ".join(shlex.quote(a) for a in sys.argv)
+    md = markdown_path(opts, meta["quick"])
+    wall_sum, cpu_sum = write_markdown(md, meta, names, results, meta["jit_stats"],
+                                       meta["failures"])
+    return print_summary(md, None, wall_sum, cpu_sum, meta["failures"])
 
 
 def run(build, args):
     opts = parse_args(args)
+    if opts.report:
+        return report_again(opts)
     morph = os.path.join(build, "morph-riscv64")
     tools = {"build": build, "native": "native",
              "morph": morph if os.access(morph, os.X_OK) else None,
@@ -469,13 +548,11 @@ def run(build, args):
     loads = [os.getloadavg()[0]]
     print(f"bench/user: {opts.rounds} round(s), {'quick' if opts.quick else 'default'} sizes; "
           f"load average {loads[0]:.2f} on {host['cpus']} CPUs", flush=True)
-    results, stats, records, failures = {}, {}, [], []
+    stats, records, failures = {}, [], []
     for prog in wanted:
         args_ = prog.quick if opts.quick else prog.default
         res, reference = bench_program(tools, prog, args_, opts.rounds, opts.timeout, records,
                                        loads)
-        res["_reference"] = reference or ""
-        results[prog.name] = res
         for c in CONFIGS:
             if "fail" in res[c]:
                 failures.append(f"**{LABEL[c]}** `{prog.name} {' '.join(args_)}`: {res[c]['fail']}")
@@ -494,24 +571,20 @@ def run(build, args):
         print(f"  {prog.name:9s} " + ", ".join(cells), flush=True)
     loads.append(os.getloadavg()[0])
     names = [p.name for p in wanted]
-    wall_sum, cpu_sum = write_markdown(opts.md, host, cmdline, opts, names, results, stats,
-                                       failures, loads)
+    meta = {"host": host, "command": cmdline, "cwd": os.getcwd(), "rounds": opts.rounds,
+            "quick": opts.quick, "programs": names, "loadavg_samples": loads,
+            "records": records, "jit_stats": stats, "failures": failures}
+    # The report is drawn from the records, as --report draws it again later.
+    present = {c: bool(tools[c]) for c in CONFIGS}
+    md = markdown_path(opts, opts.quick)
+    wall_sum, cpu_sum = write_markdown(md, meta, names,
+                                       results_from_records(names, records, present), stats,
+                                       failures)
+    meta.update(geomean_wall=wall_sum, geomean_cpu=cpu_sum)
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
     jpath = os.path.join(SOURCE_DIR, "bench", "results",
                          f"user-{'quick-' if opts.quick else ''}{stamp}.json")
     os.makedirs(os.path.dirname(jpath), exist_ok=True)
     with open(jpath, "w") as f:
-        json.dump({"host": host, "command": cmdline, "rounds": opts.rounds, "quick": opts.quick,
-                   "loadavg_samples": loads, "records": records,
-                   "jit_stats": stats, "failures": failures,
-                   "geomean_wall": wall_sum, "geomean_cpu": cpu_sum}, f, indent=1)
-    print(f"bench/user: wrote {os.path.relpath(opts.md, SOURCE_DIR)} and "
-          f"{os.path.relpath(jpath, SOURCE_DIR)}")
-    print("geomean wall: " + ", ".join(f"{k} {fmt_ratio(v)}" for k, v in wall_sum.items()))
-    print("geomean cpu:  " + ", ".join(f"{k} {fmt_ratio(v)}" for k, v in cpu_sum.items()))
-    if failures:
-        print("\n*** bench/user FAILURES (no time reported for these) ***")
-        for f in failures:
-            print("  FAIL " + f.replace("**", ""))
-        return 1
-    return 0
+        json.dump(meta, f, indent=1)
+    return print_summary(md, jpath, wall_sum, cpu_sum, failures)

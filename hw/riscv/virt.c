@@ -665,6 +665,12 @@ static void virt_reset(MachineState *ms)
     rom_reset(address_space_memory());
 }
 
+/* Firmware (M-mode) keeps the CPU to the end of its window (system/cpus.c). */
+static bool virt_cpu_preemptible(MachineState *ms, CPUState *cs)
+{
+    return ((CPURISCVState *)cpu_env(cs))->priv != PRV_M;
+}
+
 static const char *const virt_props[] = {"aclint", "aia", "aia-guests", "acpi", NULL};
 
 static const MachineClass virt_machine = {
@@ -678,6 +684,7 @@ static const MachineClass virt_machine = {
     .props = virt_props,
     .init = virt_init,
     .reset = virt_reset,
+    .cpu_preemptible = virt_cpu_preemptible,
 };
 
 MACHINE_CLASS_REGISTER(virt_machine)

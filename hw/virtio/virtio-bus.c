@@ -43,19 +43,27 @@ static void *virtio_system_map(void *opaque, uint64_t addr, uint64_t *plen, bool
     MemoryRegionSection *section;
     void *host;
     hwaddr len = *plen;
+    void *p;
 
     if (addr + *plen < addr) {
         return NULL;
     }
-    /* RAM only: the page of the first byte must be plain RAM (ROM only for reads). */
+    /*
+     * Plain RAM only: address_space_map() would bounce anything else
+     * through its single buffer, which a ring must never hold.
+     */
     address_space_translate_for_tlb(as, addr & ~(uint64_t)(VIRTIO_BUS_PAGE - 1), &host,
                                     &section);
-    if (!host || (is_write && section)) {
+    if (!host || section) {
         return NULL;
     }
-    host = address_space_map(as, addr, &len, is_write, 0);
+    p = address_space_map(as, addr, &len, is_write, 0);
+    if (p && p != (uint8_t *)host + (addr & (VIRTIO_BUS_PAGE - 1))) {
+        address_space_unmap(as, p, len, false, 0);
+        return NULL;
+    }
     *plen = len;
-    return host;
+    return p;
 }
 
 static void virtio_system_unmap(void *opaque, void *host, uint64_t addr, uint64_t len,

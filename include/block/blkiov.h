@@ -35,6 +35,6 @@ bool blkiov_is_zero(const BlkIOV *q, size_t offset, size_t len);
 /* True if every element is aligned (address and length) to `align`. */
 bool blkiov_is_aligned(const BlkIOV *q, size_t align);
 /* True if the whole buffer is zero (fast word-at-a-time check). */
-bool buffer_is_zero(const void *buf, size_t len);
+bool blkiov_buffer_is_zero(const void *buf, size_t len);
 
 #endif

@@ -73,7 +73,8 @@ void gdb_fork_child(void);
  *     then (main loop) calls gdb_system_vm_stopped(cs, GDB_VM_STOP_DEBUG);
  *     a stop for another reason (monitor `stop`) GDB_VM_STOP_PAUSED;
  *   - ops->vm_start when the debugger resumes: the single-step flags of
- *     the vCPUs are set already (cpu_single_step), start them all;
+ *     the vCPUs are set already (cpu_single_step), start them all but
+ *     those ops->cpu_hold said to keep stopped;
  *   - gdb_system_connected()/gdb_system_disconnected() as the chardev
  *     opens and closes (a new connection stops the VM, as QEMU does).
  * Every call is made on the main loop, with the VM stopped except for
@@ -87,6 +88,12 @@ typedef struct GdbSystemOps {
     void (*vm_start)(void *opaque);
     /* 'k': quit the emulator (QEMU exits with status 0). */
     void (*quit)(void *opaque);
+    /*
+     * Optional: before vm_start, whether cs must stay stopped while the
+     * others run (GDB steps one thread over a breakpoint that way).
+     * Without it every vCPU starts.
+     */
+    void (*cpu_hold)(void *opaque, CPUState *cs, bool hold);
     /* Optional: qRcmd ("monitor CMD" in GDB): the human monitor's output in `out`. */
     bool (*monitor_command)(void *opaque, const char *cmd, GString *out);
 } GdbSystemOps;
@@ -97,6 +104,8 @@ enum {
 };
 
 GdbServer *gdb_system_start(const GdbSystemOps *ops, void *opaque);
+/* The end (machine shutdown, tests). */
+void gdb_system_free(GdbServer *s);
 void gdb_system_input(GdbServer *s, const uint8_t *buf, size_t len);
 void gdb_system_connected(GdbServer *s);
 void gdb_system_disconnected(GdbServer *s);

@@ -36,6 +36,13 @@ typedef struct MachineClass {
     bool (*init)(MachineState *ms, Error **errp);
     /* Back to power-on: CPUs and images (devices are reset by qdev_reset_all). */
     void (*reset)(MachineState *ms);
+    /*
+     * Optional, for the round robin of harts on one host thread: may the
+     * time slice end for `cs` now?  false while it runs firmware (M-mode),
+     * whose critical windows assume the other harts run alongside; called
+     * on the vCPU thread between blocks.
+     */
+    bool (*cpu_preemptible)(MachineState *ms, CPUState *cs);
 } MachineClass;
 
 #define MACHINE_MAX_SERIAL 4

@@ -38,6 +38,8 @@ typedef struct NetClientInfo {
      * client calls net_flush_queued_packets when it has room again).
      */
     bool (*receive)(NetClientState *nc, const uint8_t *buf, size_t size);
+    /* Start threads and the like (net_start: after -daemonize has forked). */
+    void (*start)(NetClientState *nc);
     /* The link went up or down (net_client_set_link). */
     void (*link_status_changed)(NetClientState *nc);
     void (*cleanup)(NetClientState *nc);
@@ -91,6 +93,11 @@ GPtrArray *net_nic_requests(void);
 bool net_parse_macaddr(const char *s, uint8_t mac[6]);
 /* QEMU's default MACs: 52:54:00:12:34:56, then ...:57, ... */
 void net_default_macaddr(uint8_t mac[6]);
+/*
+ * Start the back ends' threads.  Options are parsed before -daemonize
+ * forks, and threads do not survive a fork, so this comes after it.
+ */
+void net_start(void);
 /* Close every back end (at exit). */
 void net_cleanup(void);
 

@@ -46,31 +46,36 @@ const uint8_t target_sigtramp_code[] = {
 };
 const size_t target_sigtramp_size = sizeof(target_sigtramp_code);
 
-static const char *const target_cpu_models[] = {"any", "rv64", "max", NULL};
+/* The configuration -cpu selected (target/riscv/cpu-models.c parses it). */
+static RISCVCPUConfig target_cfg;
+static bool target_cfg_ready;
+
+static void target_cfg_init(void)
+{
+    if (!target_cfg_ready) {
+        riscv_cpu_default_config(&target_cfg);
+        target_cfg_ready = true;
+    }
+}
 
 bool target_cpu_select(const char *model, Error **errp)
 {
-    int i;
+    RISCVCPUConfig cfg;
 
+    target_cfg_init();
     if (!model) {
         return true;
     }
-    for (i = 0; target_cpu_models[i]; i++) {
-        if (strcmp(model, target_cpu_models[i]) == 0) {
-            return true;
-        }
+    if (!riscv_cpu_parse_model(model, &cfg, errp)) {
+        return false;
     }
-    error_setg(errp, "unable to find CPU model '%s'", model);
-    return false;
+    target_cfg = cfg;
+    return true;
 }
 
 void target_cpu_list(FILE *out)
 {
-    int i;
-
-    for (i = 0; target_cpu_models[i]; i++) {
-        fprintf(out, "%s\n", target_cpu_models[i]);
-    }
+    riscv_cpu_list_models(out);
 }
 
 static int target_next_cpu_index;
@@ -81,7 +86,8 @@ CPUState *target_cpu_create(void)
                                   __atomic_fetch_add(&target_next_cpu_index, 1, __ATOMIC_RELAXED));
     CPURISCVState *env = cpu_env(cs);
 
-    riscv_cpu_default_config(&env->cfg);
+    target_cfg_init();
+    env->cfg = target_cfg;
     riscv_cpu_reset(cs);
     riscv_cpu_set_user_mode(env);
     return cs;

@@ -336,7 +336,14 @@ void helper_wfi(CPURISCVState *env)
         raise_illegal(env, GETPC());
     }
     if (riscv_cpu_has_work(cs)) {
-        return;
+        /*
+         * Nothing to wait for, but a hart in WFI is waiting for something:
+         * let the vCPU scheduler run the other harts first (a hart that
+         * spins on WFI with a masked interrupt pending must not hold the
+         * host thread for a whole time slice).  pc is already past the WFI.
+         */
+        cs->exception_index = EXCP_YIELD;
+        cpu_loop_exit(cs);
     }
     /* env->pc already points after the WFI: sleep until has_work. */
     cs->halted = true;

@@ -41,7 +41,7 @@ static void test_blkiov(void)
     g_assert_cmpint(b[5], ==, 'z');
     blkiov_destroy(&s);
     blkiov_destroy(&q);
-    g_assert_true(buffer_is_zero("\0\0\0\0\0\0\0\0\0\0", 10));
+    g_assert_true(blkiov_buffer_is_zero("\0\0\0\0\0\0\0\0\0\0", 10));
 }
 
 static void test_probe(void)
@@ -200,6 +200,41 @@ static void test_blockdev(void)
     g_free(path);
 }
 
+static void test_blockdev_qcow2(void)
+{
+    char *base = make_raw("bd-base.raw", 1 << 20, 0x66);
+    char *top = tmp_path("bd-top.qcow2");
+    BlockCreateOptions co = { .filename = top, .size = 1 << 20, .backing_file = "bd-base.raw",
+                              .backing_fmt = "raw" };
+    Error *err = NULL;
+    BlockDriverState *bs;
+    char *opt;
+    char buf[16];
+
+    g_assert_cmpint(bdrv_create("qcow2", &co, &err), ==, 0);
+    /* The backing file named in the header is opened... */
+    opt = g_strdup_printf("driver=qcow2,node-name=q0,file.driver=file,file.filename=%s", top);
+    bs = bdrv_open_blockdev(opt, &err);
+    g_assert_nonnull(bs);
+    g_assert_nonnull(bdrv_get_backing(bs));
+    g_assert_cmpint(bdrv_pread(bs, 0, sizeof(buf), buf, 0), ==, 0);
+    g_assert_cmpint(buf[0], ==, 0x66);
+    bdrv_unref(bs);
+    g_free(opt);
+    /* ...unless backing=null says there is none. */
+    opt = g_strdup_printf("driver=qcow2,node-name=q1,backing=null,file.driver=file,"
+                          "file.filename=%s", top);
+    bs = bdrv_open_blockdev(opt, &err);
+    g_assert_nonnull(bs);
+    g_assert_null(bdrv_get_backing(bs));
+    g_assert_cmpint(bdrv_pread(bs, 0, sizeof(buf), buf, 0), ==, 0);
+    g_assert_cmpint(buf[0], ==, 0);
+    bdrv_unref(bs);
+    g_free(opt);
+    g_free(base);
+    g_free(top);
+}
+
 typedef struct AioTest {
     int done;
     int ret;
@@ -326,6 +361,7 @@ int main(int argc, char **argv)
     g_test_add_func("/block/raw-rw", test_raw_rw);
     g_test_add_func("/block/drive-opts", test_drive_opts);
     g_test_add_func("/block/blockdev", test_blockdev);
+    g_test_add_func("/block/blockdev-qcow2", test_blockdev_qcow2);
     g_test_add_func("/block/aio", test_aio);
     g_test_add_func("/block/probe-raw", test_probe_warning_raw);
     g_test_add_func("/block/snapshot-mode", test_snapshot_mode);

@@ -28,7 +28,7 @@ const UserTargetInfo user_target = {
     .elf_machine = EM_RISCV,
     .page_bits = 12,
     .task_size = VA_SIZE,
-    .et_dyn_base = 0x2aaaaaa000ULL,
+    .et_dyn_base = (VA_SIZE / 3 * 2) & ~(PG - 1),
 };
 
 /* A test file: header, 3 program headers, text page, data page. */
@@ -169,6 +169,64 @@ static void test_load_dyn_interp(void)
     g_assert_cmpint(((uint8_t *)g2h(img.load_bias + PG))[0], ==, 0x13);
     g_free(img.interp);
     mmap_teardown();
+}
+
+/* A PIE main program whose PT_INTERP is found under the -L prefix. */
+static void test_program_with_interp(void)
+{
+    char root[] = "/tmp/morph-test-root-XXXXXX";
+    char *libdir, *ldso, path[64];
+    struct {
+        TestElf e;
+        char interp[32];
+    } f;
+    TestElf ld;
+    ElfProgram prog;
+    Error *err = NULL;
+    int fd;
+
+    g_assert_nonnull(mkdtemp(root));
+    libdir = g_build_filename(root, "lib", NULL);
+    g_assert_cmpint(g_mkdir_with_parents(libdir, 0755), ==, 0);
+    ldso = g_build_filename(libdir, "ld-test.so", NULL);
+    make_elf(&ld, ET_DYN);
+    ld.eh.e_entry = PG + 0x20;
+    g_assert_true(g_file_set_contents(ldso, (const char *)&ld, sizeof(ld), NULL));
+
+    make_elf(&f.e, ET_DYN);
+    f.e.ph[2] = (Elf64_Phdr){.p_type = PT_INTERP,
+                             .p_offset = offsetof(typeof(f), interp),
+                             .p_filesz = strlen("/lib/ld-test.so") + 1};
+    strcpy(f.interp, "/lib/ld-test.so");
+    fd = write_tmp(&f, sizeof(f), path);
+    setup();
+    g_assert_true(elf_load_program(fd, path, root, &prog, &err));
+    g_assert_true(prog.has_interp);
+    g_assert_cmpstr(prog.interp_path, ==, ldso);
+    /* The main program goes to ELF_ET_DYN_BASE, the interpreter elsewhere. */
+    g_assert_cmphex(prog.exe.load_addr, ==, user_target.et_dyn_base);
+    g_assert_cmphex(prog.interp.load_addr, !=, prog.exe.load_addr);
+    g_assert_cmphex(prog.start_pc, ==, prog.interp.load_bias + PG + 0x20);
+    g_assert_cmphex(prog.exe.entry, ==, prog.exe.load_bias + PG + 0x10);
+    elf_program_free(&prog);
+    mmap_teardown();
+
+    /* Not under the prefix, not on the host: one error naming it. */
+    g_assert_cmpint(lseek(fd, 0, SEEK_SET), ==, 0);
+    unlink(ldso);
+    setup();
+    g_assert_false(elf_load_program(fd, path, root, &prog, &err));
+    g_assert_nonnull(strstr(error_get_pretty(err), "/lib/ld-test.so"));
+    error_free(err);
+    elf_program_free(&prog);
+    mmap_teardown();
+
+    close(fd);
+    unlink(path);
+    rmdir(libdir);
+    rmdir(root);
+    g_free(libdir);
+    g_free(ldso);
 }
 
 typedef void (*Breaker)(TestElf *e);
@@ -421,6 +479,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/elfload/exec", test_load_exec);
     g_test_add_func("/elfload/dyn-interp", test_load_dyn_interp);
+    g_test_add_func("/elfload/program-interp", test_program_with_interp);
     g_test_add_func("/elfload/bad-headers", test_bad_headers);
     g_test_add_func("/elfload/truncated", test_truncated);
     g_test_add_func("/elfload/random-corruption", test_random_corruption);

@@ -129,9 +129,9 @@ static void fb_bp_remove_all(void *opaque)
     fake.remove_all++;
 }
 
-static void fb_set_step(void *opaque, CPUState *cs, int flags)
+static void fb_set_resume(void *opaque, CPUState *cs, int how)
 {
-    fake.steps[cs->cpu_index] = flags;
+    fake.steps[cs->cpu_index] = how;
 }
 
 static void fb_resume(void *opaque, int sig)
@@ -176,7 +176,7 @@ static GdbBackend fake_backend = {
     .breakpoint_insert = fb_bp,
     .breakpoint_remove = fb_bp,
     .breakpoint_remove_all = fb_bp_remove_all,
-    .set_step = fb_set_step,
+    .set_resume = fb_set_resume,
     .resume = fb_resume,
     .interrupt = fb_interrupt,
     .kill = fb_kill,
@@ -347,9 +347,10 @@ static void test_registers(void)
     g = ask("g");
     /* 34 registers of 8 bytes: x0.. of CPU 0 is 0x0000000100000000 + n, little-endian. */
     g_assert_cmpuint(strlen(g), ==, NREGS * 16);
-    g_assert_true(g_str_has_prefix(g, "0000000001000000" "0100000001000000"));
+    g_assert_true(g_str_has_prefix(g, "0000000001000000"
+                                      "0100000001000000"));
     ASSERT_REPLY("p21", "2100000001000000");
-    ASSERT_REPLY("p22", "E14");  /* no register 34 */
+    ASSERT_REPLY("p22", "E14"); /* no register 34 */
     ASSERT_REPLY("p1000", "E14");
     ASSERT_REPLY("pxyz", "E22");
     ASSERT_REPLY("P5=efbeadde00000000", "OK");
@@ -375,7 +376,7 @@ static void test_registers(void)
     ASSERT_REPLY("Hx1", "E22");
     ASSERT_REPLY("Hg-1", "OK");
     ASSERT_REPLY("Hcp1.2", "OK");
-    ASSERT_REPLY("qC", "QC2");
+    ASSERT_REPLY("qC", "QC1");
     g_string_free(all, TRUE);
     teardown();
 }
@@ -530,6 +531,27 @@ static void test_resume(void)
     g_assert_null(ask("vCont;S02:p1.2"));
     g_assert_cmpint(fake.resume_sig, ==, SIGINT);
     g_assert_cmpint(fake.steps[1] & SSTEP_ENABLE, !=, 0);
+    /* A thread without an action stays stopped (GDB stepping one over a breakpoint). */
+    g_assert_cmpint(fake.steps[0], ==, GDB_RESUME_STOPPED);
+    srv->running = false;
+    g_assert_null(ask("vCont;c:1"));
+    g_assert_cmpint(fake.steps[0], ==, 0);
+    g_assert_cmpint(fake.steps[1], ==, GDB_RESUME_STOPPED);
+    srv->running = false;
+    /* Legacy c and s resume the Hc thread only, or all with Hc-1. */
+    ASSERT_REPLY("Hc1", "OK");
+    g_assert_null(ask("c"));
+    g_assert_cmpint(fake.steps[0], ==, 0);
+    g_assert_cmpint(fake.steps[1], ==, GDB_RESUME_STOPPED);
+    srv->running = false;
+    g_assert_null(ask("s"));
+    g_assert_cmpint(fake.steps[0] & SSTEP_ENABLE, !=, 0);
+    g_assert_cmpint(fake.steps[1], ==, GDB_RESUME_STOPPED);
+    srv->running = false;
+    ASSERT_REPLY("Hc-1", "OK");
+    g_assert_null(ask("c"));
+    g_assert_cmpint(fake.steps[0], ==, 0);
+    g_assert_cmpint(fake.steps[1], ==, 0);
     srv->running = false;
     ASSERT_REPLY("vCont;x", "E22");
     ASSERT_REPLY("vCont;c:zz", "E22");
@@ -731,9 +753,30 @@ static void test_fuzz_dispatch(void)
 {
     GRand *r = g_rand_new_with_seed(1234);
     static const char *const heads[] = {
-        "m",  "M",   "X",  "g",     "G",          "p",      "P",         "Z",
-        "z",  "H",   "T",  "q",     "Q",          "v",      "vCont;",    "qXfer:features:read:",
-        "C",  "S",   "?",  "qRcmd,", "qThreadExtraInfo,", "Qqemu.sstep=", "QPassSignals:", "qSupported:",
+        "m",
+        "M",
+        "X",
+        "g",
+        "G",
+        "p",
+        "P",
+        "Z",
+        "z",
+        "H",
+        "T",
+        "q",
+        "Q",
+        "v",
+        "vCont;",
+        "qXfer:features:read:",
+        "C",
+        "S",
+        "?",
+        "qRcmd,",
+        "qThreadExtraInfo,",
+        "Qqemu.sstep=",
+        "QPassSignals:",
+        "qSupported:",
     };
     static const char alphabet[] = "0123456789abcdefxX,:;=-p.}*#$ \x01\xff";
 

@@ -235,9 +235,9 @@ static void test_signals(void)
     /* GDB's numbers (include/gdb/signals.def) for Linux's. */
     g_assert_cmpint(gdb_signal_from_target(5), ==, 5);
     g_assert_cmpint(gdb_signal_from_target(2), ==, 2);
-    g_assert_cmpint(gdb_signal_from_target(10), ==, 30);  /* SIGUSR1 */
-    g_assert_cmpint(gdb_signal_from_target(7), ==, 10);   /* SIGBUS */
-    g_assert_cmpint(gdb_signal_from_target(17), ==, 20);  /* SIGCHLD */
+    g_assert_cmpint(gdb_signal_from_target(10), ==, 30); /* SIGUSR1 */
+    g_assert_cmpint(gdb_signal_from_target(7), ==, 10);  /* SIGBUS */
+    g_assert_cmpint(gdb_signal_from_target(17), ==, 20); /* SIGCHLD */
     g_assert_cmpint(gdb_signal_from_target(32), ==, 77);
     g_assert_cmpint(gdb_signal_from_target(34), ==, 46);
     g_assert_cmpint(gdb_signal_from_target(64), ==, 78);

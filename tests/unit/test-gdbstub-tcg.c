@@ -15,6 +15,7 @@
 #include <sys/mman.h>
 
 #include "toy-target.c.inc"
+#include "exec/memory.h"
 #include "../../gdbstub/internals.h"
 
 #define GUEST_SIZE (64u << 20)
@@ -162,8 +163,8 @@ static void test_break_translated(gconstpointer data)
 static void test_break_in_loop(gconstpointer data)
 {
     setup(data);
-    A(TOY_LI, 1, 0, 0, 5);    /* CODE */
-    A(TOY_ADDI, 2, 0, 0, 1);  /* CODE + 8: loop */
+    A(TOY_LI, 1, 0, 0, 5);   /* CODE */
+    A(TOY_ADDI, 2, 0, 0, 1); /* CODE + 8: loop */
     A(TOY_ADDI, 1, 0, 0, -1);
     A(TOY_BNEZ, 1, 0, 0, -16);
     A(TOY_EXIT, 0, 0, 0, 0);
@@ -196,7 +197,7 @@ static void test_step(gconstpointer data)
     A(TOY_LI, 1, 0, 0, 2);    /* CODE */
     A(TOY_ADDI, 1, 0, 0, -1); /* CODE + 8 */
     A(TOY_BNEZ, 1, 0, 0, -8);
-    A(TOY_CHK, 0, 0, 0, 0);   /* CODE + 24: traps (r0 == 0) */
+    A(TOY_CHK, 0, 0, 0, 0); /* CODE + 24: traps (r0 == 0) */
     A(TOY_LI, 5, 0, 0, 5);
     A(TOY_EXIT, 0, 0, 0, 0);
     env->pc = CODE;
@@ -280,11 +281,11 @@ static void test_watch_write(gconstpointer data)
     GdbStop st;
 
     setup(data);
-    A(TOY_LI, 5, 0, 0, DATA);          /* CODE */
-    A(TOY_LI, 1, 0, 0, 42);            /* CODE + 8 */
-    A(TOY_ST, 1, 5, MO_64, 0);         /* CODE + 16: not watched */
-    A(TOY_ST, 1, 5, MO_32, 12);        /* CODE + 24: overlaps the end of the watch */
-    A(TOY_LI, 2, 0, 0, 7);             /* CODE + 32 */
+    A(TOY_LI, 5, 0, 0, DATA);   /* CODE */
+    A(TOY_LI, 1, 0, 0, 42);     /* CODE + 8 */
+    A(TOY_ST, 1, 5, MO_64, 0);  /* CODE + 16: not watched */
+    A(TOY_ST, 1, 5, MO_32, 12); /* CODE + 24: overlaps the end of the watch */
+    A(TOY_LI, 2, 0, 0, 7);      /* CODE + 32 */
     A(TOY_LD, 3, 5, MO_64, 8);
     A(TOY_EXIT, 0, 0, 0, 0);
     g_assert_cmpint(gdb_bp_insert(GDB_WP_WRITE, DATA + 8, 8, false), ==, 0);
@@ -314,9 +315,9 @@ static void test_watch_read_access(gconstpointer data)
     setup(data);
     A(TOY_LI, 5, 0, 0, DATA);
     A(TOY_LI, 1, 0, 0, 42);
-    A(TOY_ST, 1, 5, MO_64, 0);         /* CODE + 16 */
-    A(TOY_LD, 3, 5, MO_64, 0);         /* CODE + 24 */
-    A(TOY_LI, 2, 0, 0, 7);             /* CODE + 32 */
+    A(TOY_ST, 1, 5, MO_64, 0); /* CODE + 16 */
+    A(TOY_LD, 3, 5, MO_64, 0); /* CODE + 24 */
+    A(TOY_LI, 2, 0, 0, 7);     /* CODE + 32 */
     A(TOY_EXIT, 0, 0, 0, 0);
     g_assert_cmpint(gdb_bp_insert(GDB_WP_READ, DATA, 4, false), ==, 0);
     g_assert_cmpint(run_at(CODE), ==, EXCP_DEBUG);
@@ -342,11 +343,11 @@ static void test_watch_helpers(gconstpointer data)
     setup(data);
     A(TOY_LI, 5, 0, 0, DATA);
     A(TOY_LI, 1, 0, 0, 5);
-    A(TOY_HST, 1, 5, MO_64, 16);       /* CODE + 16: a store from a helper */
-    A(TOY_HLD, 2, 5, MO_64, 16);       /* CODE + 24 */
-    A(TOY_LI, 6, 0, 0, DATA + 16);     /* CODE + 32 */
-    A(TOY_AMOADD, 1, 6, 0, 0);         /* CODE + 40 */
-    A(TOY_EXIT, 0, 0, 0, 0);           /* CODE + 48 */
+    A(TOY_HST, 1, 5, MO_64, 16);   /* CODE + 16: a store from a helper */
+    A(TOY_HLD, 2, 5, MO_64, 16);   /* CODE + 24 */
+    A(TOY_LI, 6, 0, 0, DATA + 16); /* CODE + 32 */
+    A(TOY_AMOADD, 1, 6, 0, 0);     /* CODE + 40 */
+    A(TOY_EXIT, 0, 0, 0, 0);       /* CODE + 48 */
     g_assert_cmpint(gdb_bp_insert(GDB_WP_WRITE, DATA + 16, 8, false), ==, 0);
     g_assert_cmpint(run_at(CODE), ==, EXCP_DEBUG);
     g_assert_cmpuint(env->pc, ==, CODE + 24);
@@ -413,6 +414,218 @@ static void test_memory_code(gconstpointer data)
     teardown();
 }
 
+/* ---- system mode glue (gdbstub/system.c) over a fake machine */
+
+#define PHYS_RAM  0x80000000u
+#define PHYS_MMIO 0x10000000u
+#define PHYS_HOLE 0x20000000u
+
+static uint8_t phys_ram[16 * PG];
+static MemoryRegionSection *const fake_mmio = (MemoryRegionSection *)&phys_ram[1];
+static MemoryRegionSection *const fake_hole = (MemoryRegionSection *)&phys_ram[2];
+
+void address_space_translate_for_tlb(AddressSpace *as, hwaddr paddr, void **host,
+                                     MemoryRegionSection **section)
+{
+    *host = NULL;
+    *section = fake_hole;
+    if (paddr >= PHYS_RAM && paddr < PHYS_RAM + sizeof(phys_ram)) {
+        *host = phys_ram + (paddr - PHYS_RAM);
+        *section = NULL;
+    } else if (paddr >= PHYS_MMIO && paddr < PHYS_MMIO + PG) {
+        *section = fake_mmio;
+    }
+}
+
+MemTxResult memory_region_dispatch_read(MemoryRegionSection *section, hwaddr addr, uint64_t *val,
+                                        MemOp op, MemTxAttrs attrs)
+{
+    if (section != fake_mmio) {
+        return MEMTX_DECODE_ERROR;
+    }
+    *val = (addr & 0xff) ^ 0x80;
+    return MEMTX_OK;
+}
+
+MemTxResult memory_region_dispatch_write(MemoryRegionSection *section, hwaddr addr, uint64_t val,
+                                         MemOp op, MemTxAttrs attrs)
+{
+    return section == fake_mmio ? MEMTX_OK : MEMTX_DECODE_ERROR;
+}
+
+/* Virtual page v is physical PHYS_RAM + v, for the first 64 KiB. */
+static hwaddr toy_phys_page_debug(CPUState *c, vaddr addr)
+{
+    return addr < sizeof(phys_ram) ? PHYS_RAM + addr : (hwaddr)-1;
+}
+
+static struct {
+    GString *out;
+    int stops, starts, quits;
+} vm;
+
+static void vm_send(void *opaque, const uint8_t *buf, size_t len)
+{
+    g_string_append_len(vm.out, (const char *)buf, (gssize)len);
+}
+
+static void vm_stop(void *opaque)
+{
+    vm.stops++;
+}
+
+static void vm_start(void *opaque)
+{
+    vm.starts++;
+}
+
+static void vm_quit(void *opaque)
+{
+    vm.quits++;
+}
+
+static const GdbSystemOps vm_ops = {
+    .send = vm_send,
+    .vm_stop = vm_stop,
+    .vm_start = vm_start,
+    .quit = vm_quit,
+};
+
+/* Send a packet; return the last packet the stub sent back (acks skipped), or "" if none. */
+static char *vm_ask(GdbServer *s, const char *payload)
+{
+    GString *w = g_string_new(NULL);
+    GdbPacketParser *p = g_new(GdbPacketParser, 1);
+    char *last = g_strdup("");
+
+    gdb_packet_frame(w, payload, strlen(payload));
+    gdb_system_input(s, (const uint8_t *)w->str, w->len);
+    gdb_parser_init(p);
+    for (size_t i = 0; i < vm.out->len; i++) {
+        if (gdb_parser_feed(p, (uint8_t)vm.out->str[i]) == GDB_RX_PACKET) {
+            g_free(last);
+            last = g_strndup(p->data, p->len);
+        }
+    }
+    g_string_truncate(vm.out, 0);
+    g_string_free(w, TRUE);
+    g_free(p);
+    return last;
+}
+
+#define VM_REPLY(s, pkt, want)                                                                     \
+    do {                                                                                           \
+        g_autofree char *r_ = vm_ask((s), (pkt));                                                  \
+        g_assert_cmpstr(r_, ==, (want));                                                           \
+    } while (0)
+
+static void vm_stopped(GdbServer *s, CPUState *c, int reason, const char *want)
+{
+    GdbPacketParser *p = g_new(GdbPacketParser, 1);
+    bool found = false;
+
+    gdb_system_vm_stopped(s, c, reason);
+    gdb_parser_init(p);
+    for (size_t i = 0; i < vm.out->len; i++) {
+        if (gdb_parser_feed(p, (uint8_t)vm.out->str[i]) == GDB_RX_PACKET) {
+            g_assert_cmpstr(p->data, ==, want);
+            found = true;
+        }
+    }
+    g_assert_true(found);
+    g_string_truncate(vm.out, 0);
+    g_free(p);
+}
+
+static void test_system(void)
+{
+    static TargetOps ops_dbg;
+    GdbServer *s;
+
+    setup("interp");
+    ops_dbg = toy_ops;
+    ops_dbg.get_phys_page_debug = toy_phys_page_debug;
+    cs->ops = &ops_dbg;
+    asm_li_sequence();
+    memset(phys_ram, 0x11, sizeof(phys_ram));
+    memset(&vm, 0, sizeof(vm));
+    vm.out = g_string_new(NULL);
+
+    s = gdb_system_start(&vm_ops, NULL);
+    /* Nothing is served before a connection; a connection stops the machine. */
+    gdb_system_input(s, (const uint8_t *)"$?#3f", 5);
+    g_assert_cmpuint(vm.out->len, ==, 0);
+    gdb_system_connected(s);
+    g_assert_cmpint(vm.stops, ==, 1);
+    {
+        g_autofree char *r = vm_ask(s, "qSupported:swbreak+");
+
+        g_assert_null(strstr(r, "QPassSignals"));
+        g_assert_null(strstr(r, "auxv"));
+    }
+    VM_REPLY(s, "qAttached", "1");
+    VM_REPLY(s, "?", "T05thread:1;");
+    /* Virtual memory through the target's debug walk. */
+    VM_REPLY(s, "m10,2", "1111");
+    VM_REPLY(s, "M10,1:ab", "OK");
+    g_assert_cmpuint(phys_ram[0x10], ==, 0xab);
+    VM_REPLY(s, "mfffe,4", "1111");
+    VM_REPLY(s, "m20000,4", "E14");
+    /* Physical: RAM, a device, a hole. */
+    VM_REPLY(s, "Qqemu.PhyMemMode:1", "OK");
+    VM_REPLY(s, "m80000010,1", "ab");
+    VM_REPLY(s, "m10000004,2", "8485");
+    VM_REPLY(s, "M10000004,1:00", "OK");
+    VM_REPLY(s, "m20000000,1", "E14");
+    VM_REPLY(s, "M20000000,1:00", "E14");
+    VM_REPLY(s, "Qqemu.PhyMemMode:0", "OK");
+
+    /* A breakpoint, the VM runs, a vCPU returns EXCP_DEBUG, the VM stops. */
+    {
+        g_autofree char *z = g_strdup_printf("Z0,%x,8", CODE + 16);
+
+        VM_REPLY(s, z, "OK");
+    }
+    VM_REPLY(s, "vCont;c", "");
+    g_assert_cmpint(vm.starts, ==, 1);
+    g_assert_cmpint(run_at(CODE), ==, EXCP_DEBUG);
+    vm_stopped(s, cs, GDB_VM_STOP_DEBUG, "T05thread:1;swbreak:;");
+    /* The toy target has no GDB register map. */
+    VM_REPLY(s, "p8", "E14");
+    {
+        g_autofree char *z = g_strdup_printf("z0,%x,8", CODE + 16);
+
+        VM_REPLY(s, z, "OK");
+    }
+    /* A step. */
+    VM_REPLY(s, "s", "");
+    g_assert_cmpint(cs->singlestep_enabled & SSTEP_NOIRQ, !=, 0);
+    g_assert_cmpint(toy_run(cs), ==, EXCP_DEBUG);
+    vm_stopped(s, cs, GDB_VM_STOP_DEBUG, "T05thread:1;");
+    g_assert_cmpint(cs->singlestep_enabled, ==, 0);
+    g_assert_cmpuint(env->regs[3], ==, 3);
+    /* Ctrl-C while running: the VM is stopped, GDB hears SIGINT. */
+    VM_REPLY(s, "c", "");
+    gdb_system_input(s, (const uint8_t *)"\x03", 1);
+    g_assert_cmpint(vm.stops, ==, 2);
+    vm_stopped(s, NULL, GDB_VM_STOP_PAUSED, "T02thread:1;");
+    /* A stop nobody waits for is not sent, but '?' tells it. */
+    gdb_system_vm_stopped(s, cs, GDB_VM_STOP_PAUSED);
+    g_assert_cmpuint(vm.out->len, ==, 0);
+    VM_REPLY(s, "?", "T02thread:1;");
+    VM_REPLY(s, "D", "OK");
+    g_assert_cmpint(vm.starts, ==, 4);
+    gdb_system_disconnected(s);
+    /* A new connection starts afresh. */
+    gdb_system_connected(s);
+    VM_REPLY(s, "qqemu.PhyMemMode", "0");
+    VM_REPLY(s, "k", "");
+    g_assert_cmpint(vm.quits, ==, 1);
+    gdb_system_free(s);
+    g_string_free(vm.out, TRUE);
+    teardown();
+}
+
 typedef struct DebugTest {
     const char *name;
     GTestDataFunc fn;
@@ -436,6 +649,7 @@ static const DebugTest debug_tests[] = {
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/gdbstub/system/session", test_system);
     for (unsigned b = 0; b < G_N_ELEMENTS(toy_backend_names); b++) {
         const char *name = toy_backend_names[b];
 

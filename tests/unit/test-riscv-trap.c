@@ -332,14 +332,17 @@ static void test_wfi(void)
     g_assert_cmpint(rvh_try(call_wfi, NULL), ==, EXCP_HLT);
     g_assert_true(cs->halted);
     cs->halted = false;
-    /* An enabled pending interrupt, even with MIE clear: WFI just completes. */
+    /*
+     * An enabled pending interrupt, even with MIE clear: WFI completes
+     * without halting, but yields the host thread to the other harts.
+     */
     env->mie = MIP_MSIP;
     riscv_cpu_update_mip(env, MIP_MSIP, MIP_MSIP);
-    g_assert_cmpint(rvh_try(call_wfi, NULL), ==, RISCV_EXCP_NONE);
+    g_assert_cmpint(rvh_try(call_wfi, NULL), ==, EXCP_YIELD);
     g_assert_false(cs->halted);
     /* TW traps WFI in S-mode; U-mode may never wait. */
     env->priv = PRV_S;
-    g_assert_cmpint(rvh_try(call_wfi, NULL), ==, RISCV_EXCP_NONE);
+    g_assert_cmpint(rvh_try(call_wfi, NULL), ==, EXCP_YIELD);
     env->mstatus = MSTATUS_TW;
     g_assert_cmpint(rvh_try(call_wfi, NULL), ==, RISCV_EXCP_ILLEGAL_INST);
     env->mstatus = 0;

@@ -2,7 +2,8 @@
  * Unit tests for virtio-net (hw/virtio/virtio-net.c) and the network
  * layer (net/net.c) through the virtio-mmio transport, with a test back
  * end in place of a -netdev: transmit, receive with and without mergeable
- * buffers, frames waiting for buffers, link status, and driver errors.
+ * buffers, frames waiting for buffers, link status, and driver errors; and
+ * the -netdev user option strings (net/slirp.c).
  */
 #include <string.h>
 
@@ -224,6 +225,50 @@ static void test_legacy_header(void)
     teardown(&f);
 }
 
+static void expect_netdev_error(const char *opts, const char *fragment)
+{
+    Error *err = NULL;
+
+    g_assert_null(net_netdev_add(opts, &err));
+    g_assert_nonnull(err);
+    if (!strstr(error_get_pretty(err), fragment)) {
+        g_error("-netdev %s: '%s' lacks '%s'", opts, error_get_pretty(err), fragment);
+    }
+    error_free(err);
+}
+
+static void test_netdev_options(void)
+{
+    Error *err = NULL;
+    NetClientState *nc;
+    uint8_t mac[6];
+
+    expect_netdev_error("user", "Parameter 'id' is missing");
+    expect_netdev_error("tap,id=t0", "netdev backend type");
+    expect_netdev_error("user,id=u0,bogus=1", "Invalid parameter 'bogus'");
+    expect_netdev_error("user,id=u0,hostfwd=tcp::x-:22", "Bad host port");
+    expect_netdev_error("user,id=u0,hostfwd=sctp::2222-:22", "Bad protocol name");
+    expect_netdev_error("user,id=u0,hostfwd=tcp::2222", "No guest address");
+    expect_netdev_error("user,id=u0,hostfwd=tcp::0-:0", "Bad guest port");
+    expect_netdev_error("user,id=u0,hostfwd=tcp:1.2.3:0-:22", "Bad host address");
+    expect_netdev_error("user,id=u0,net=10.0.2", "Parameter 'net'");
+    /* Port 0: the host picks one.  Two rules, a custom network. */
+    nc = net_netdev_add("user,id=u0,net=10.9.0.0/16,hostfwd=tcp:127.0.0.1:0-:22,"
+                        "hostfwd=udp::0-10.9.0.15:53", &err);
+    g_assert_nonnull(nc);
+    g_assert_true(net_find_netdev("u0") == nc);
+    expect_netdev_error("user,id=u0", "Duplicate ID 'u0'");
+    net_start();
+    net_client_free(nc);
+    g_assert_null(net_find_netdev("u0"));
+
+    g_assert_true(net_parse_macaddr("52:54:00:12:34:56", mac));
+    g_assert_cmpuint(mac[5], ==, 0x56);
+    g_assert_false(net_parse_macaddr("52:54:00:12:34", mac));
+    g_assert_false(net_parse_macaddr("52:54:00:12:34:567", mac));
+    g_assert_false(net_parse_macaddr("52:54:00:12:34:56:78", mac));
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -232,5 +277,6 @@ int main(int argc, char **argv)
     g_test_add_func("/virtio-net/rx-simple", test_rx_simple);
     g_test_add_func("/virtio-net/rx-mergeable", test_rx_mergeable);
     g_test_add_func("/virtio-net/legacy-header", test_legacy_header);
+    g_test_add_func("/net/netdev-options", test_netdev_options);
     return g_test_run();
 }

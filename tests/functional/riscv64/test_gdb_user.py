@@ -16,6 +16,7 @@ import re
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 import unittest
 
@@ -197,6 +198,27 @@ class TestGdbMorph(GdbUserBase):
         c.wait_for("worker_ran=1")
         self.assertEqual(c.wait_exit(TIMEOUT), 3)
 
+    def test_breakpoint_storm(self):
+        """Four threads run into one breakpoint 100 times: GDB sees every hit.
+
+        GDB steps each thread over the breakpoint alone (vCont;c:TID, the
+        breakpoint removed meanwhile): the other threads must stay stopped.
+        """
+        c, port = self.start(self.morph, ["storm"])
+        fd, script = tempfile.mkstemp(suffix=".gdb")
+        with os.fdopen(fd, "w") as f:
+            f.write("break hit\nset $n = 0\nwhile $n < 100\n  continue\n  set $n = $n + 1\nend\n"
+                    "printf \"N=%d\\n\", $n\nprintf \"HITS=%d\\n\", hits\ndelete\ncontinue\n")
+        out = self.session(port, ["source " + script])
+        os.unlink(script)
+        self.assertEqual(self.value(out, "N"), 100)
+        # Stopped at the 100th call, before its increment; each of the other
+        # three threads may be stopped between its call and its increment.
+        self.assertIn(self.value(out, "HITS"), range(96, 100))
+        self.assertNotIn("internal-error", out)
+        c.wait_for("hits=100")
+        self.assertEqual(c.wait_exit(TIMEOUT), 3)
+
     def test_fork_child_runs_free(self):
         c, port = self.start(self.morph, ["fork"])
         out = self.session(port, ["break child_work", "continue"])
@@ -283,6 +305,33 @@ class TestGdbMorph(GdbUserBase):
         finally:
             r.close()
         # As qemu-user: k ends the process with status 0.
+        self.assertEqual(c.wait_exit(TIMEOUT), 0)
+
+    def test_interrupt_threads(self):
+        """Ctrl-C again and again with three threads running: one SIGINT stop each time."""
+        c, port = self.start(self.morph, ["spinners"])
+        r = Rsp(port)
+        try:
+            self.assertEqual(r.ask("?"), "T05thread:1;")
+            r.send("vCont;c")
+            c.wait_for("sum=55 counter=97")
+            threads = set()
+            for i in range(40):
+                time.sleep(0.1)
+                r.interrupt()
+                self.assertRegex(r.recv(), r"^T02thread:[1-4];$")
+                threads.add(r.ask("qfThreadInfo"))
+                r.send("vCont;c")
+                # Eight rounds once every thread exists.
+                if "m1,2,3,4" in threads and i >= 8:
+                    break
+            self.assertIn("m1,2,3,4", threads)
+            r.interrupt()
+            self.assertRegex(r.recv(), r"^T02thread:[1-4];$")
+            r.sock.sendall(b"$k#6b")
+            self.assertEqual(r._byte(), b"+")
+        finally:
+            r.close()
         self.assertEqual(c.wait_exit(TIMEOUT), 0)
 
     def test_detach(self):

@@ -6,6 +6,8 @@
  *   spin    loop until a debugger sets `stop` (Ctrl-C while running)
  *   sleep   block in a system call for a minute (Ctrl-C while blocked)
  *   thread  run worker() in a second thread, then exit 3
+ *   storm   four threads call hit() 25 times each, then exit 3
+ *   spinners  three threads spin while the main thread sleeps
  *   fork    run child_work() in a forked child (which the debugger leaves)
  *   segv    store through a null pointer
  */
@@ -19,6 +21,7 @@
 volatile int counter;
 volatile int stop;
 volatile int worker_ran;
+volatile long hits;
 
 static int compute(int n)
 {
@@ -33,6 +36,27 @@ static int compute(int n)
 static void *worker(void *arg)
 {
     worker_ran = 1;
+    return arg;
+}
+
+static void hit(void)
+{
+    __atomic_fetch_add(&hits, 1, __ATOMIC_SEQ_CST);
+}
+
+static void *storm(void *arg)
+{
+    for (int i = 0; i < 25; i++) {
+        hit();
+    }
+    return arg;
+}
+
+static void *spinner(void *arg)
+{
+    while (!stop) {
+        counter++;
+    }
     return arg;
 }
 
@@ -64,6 +88,28 @@ static int other_mode(const char *mode)
         pthread_join(t, NULL);
         printf("worker_ran=%d\n", worker_ran);
         return 3;
+    }
+    if (strcmp(mode, "storm") == 0) {
+        pthread_t t[4];
+
+        for (int i = 0; i < 4; i++) {
+            pthread_create(&t[i], NULL, storm, NULL);
+        }
+        for (int i = 0; i < 4; i++) {
+            pthread_join(t[i], NULL);
+        }
+        printf("hits=%ld\n", hits);
+        return 3;
+    }
+    if (strcmp(mode, "spinners") == 0) {
+        pthread_t t;
+        struct timespec ts = {60, 0};
+
+        for (int i = 0; i < 3; i++) {
+            pthread_create(&t, NULL, spinner, NULL);
+        }
+        nanosleep(&ts, NULL);
+        return 6;
     }
     if (strcmp(mode, "fork") == 0) {
         pid_t pid = fork();

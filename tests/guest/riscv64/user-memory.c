@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -38,6 +39,17 @@ static void on_segv(int sig, siginfo_t *si, void *uc)
     } else {
         _exit(3);
     }
+}
+
+static sigjmp_buf bus_jb;
+static volatile int bus_code;
+
+static void on_bus(int sig, siginfo_t *si, void *uc)
+{
+    (void)sig;
+    (void)uc;
+    bus_code = si->si_code;
+    siglongjmp(bus_jb, 1);
 }
 
 static unsigned long recurse(unsigned long n)
@@ -106,6 +118,22 @@ int main(void)
         m = mmap(NULL, pg, PROT_READ, MAP_PRIVATE, fd, pg);
         CHECK(m != MAP_FAILED);
         printf("offset mapping: %.6s\n", m);
+        {
+            /* A page of the mapping past the end of the file: SIGBUS. */
+            struct sigaction bus = {0};
+            char *b = mmap(NULL, 4 * pg, PROT_READ, MAP_SHARED, fd, 0);
+
+            CHECK(b != MAP_FAILED);
+            bus.sa_sigaction = on_bus;
+            bus.sa_flags = SA_SIGINFO;
+            CHECK(sigaction(SIGBUS, &bus, NULL) == 0);
+            if (sigsetjmp(bus_jb, 1) == 0) {
+                (void)*(volatile char *)(b + 3 * pg);
+                printf("beyond EOF: no fault\n");
+            } else {
+                printf("beyond EOF: SIGBUS code=%d\n", bus_code);
+            }
+        }
         close(fd);
         unlink(path);
     }
