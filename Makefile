@@ -45,9 +45,12 @@ $(ASAN_BUILD)/build.ninja:
 	@scripts/install-deps.sh build
 	./configure --builddir=$(ASAN_BUILD) --enable-sanitizers $(CONFIGURE_FLAGS)
 
+# Unit tests, and the hostile-guest device test (bad DMA, descriptors and
+# register accesses from a bare-metal guest) against the sanitized emulator.
 check-sanitizers: $(ASAN_BUILD)/build.ninja
 	ninja -C $(ASAN_BUILD)
 	$(PYTHON) tests/run.py --build $(ASAN_BUILD) --suite unit
+	$(PYTHON) tests/run.py --build $(ASAN_BUILD) --suite functional -k test_virtio_hostile
 
 clean:
 	-ninja -C $(BUILD) clean

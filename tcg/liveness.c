@@ -49,6 +49,11 @@ typedef struct Liveness {
     uint32_t epoch;     /* current block (for EBB temps and constants) */
     unsigned *tb_temps; /* indices of the TEMP_TB temps */
     unsigned nb_tb_temps;
+    /*
+     * Each temp's state, by index: a dense array, because every guest
+     * memory access, call and block end rewrites the state of all globals.
+     */
+    uint32_t *state;
 } Liveness;
 
 static bool la_is_ebb(const TCGTemp *ts)
@@ -56,36 +61,34 @@ static bool la_is_ebb(const TCGTemp *ts)
     return ts->kind == TEMP_EBB || ts->kind == TEMP_CONST;
 }
 
-static unsigned la_get(const Liveness *l, const TCGTemp *ts)
+static unsigned la_get(const Liveness *l, TCGArg idx)
 {
-    if (la_is_ebb(ts)) {
-        return (ts->state >> 2) == l->epoch ? (ts->state & 3) : TS_DEAD;
+    uint32_t st = l->state[idx];
+
+    if (la_is_ebb(&l->s->temps[idx])) {
+        return (st >> 2) == l->epoch ? (st & 3) : TS_DEAD;
     }
-    return ts->state & 3;
+    return st & 3;
 }
 
-static void la_set(const Liveness *l, TCGTemp *ts, unsigned st)
+static void la_set(const Liveness *l, TCGArg idx, unsigned st)
 {
-    ts->state = la_is_ebb(ts) ? (l->epoch << 2) | st : st;
+    l->state[idx] = la_is_ebb(&l->s->temps[idx]) ? (l->epoch << 2) | st : st;
 }
 
 static void la_globals(Liveness *l, unsigned set, unsigned keep)
 {
-    TCGContext *s = l->s;
-
-    for (unsigned i = 0; i < s->nb_globals; i++) {
-        s->temps[i].state = (s->temps[i].state & keep) | set;
+    for (unsigned i = 0; i < l->s->nb_globals; i++) {
+        l->state[i] = (l->state[i] & keep) | set;
     }
 }
 
 static void la_tb_temps(Liveness *l, unsigned set, unsigned keep)
 {
-    TCGContext *s = l->s;
-
     for (unsigned i = 0; i < l->nb_tb_temps; i++) {
-        TCGTemp *ts = &s->temps[l->tb_temps[i]];
+        uint32_t *st = &l->state[l->tb_temps[i]];
 
-        ts->state = (ts->state & keep) | set;
+        *st = (*st & keep) | set;
     }
 }
 
@@ -115,7 +118,7 @@ static void la_bb_sync(Liveness *l)
 static bool la_outputs_dead(const Liveness *l, const TCGOp *op, unsigned nb_oargs)
 {
     for (unsigned k = 0; k < nb_oargs; k++) {
-        if (la_get(l, &l->s->temps[op->args[k]]) != TS_DEAD) {
+        if (la_get(l, op->args[k]) != TS_DEAD) {
             return false;
         }
     }
@@ -128,10 +131,7 @@ static bool la_outputs_dead(const Liveness *l, const TCGOp *op, unsigned nb_oarg
  */
 static void la_narrow_double(Liveness *l, TCGOp *op)
 {
-    TCGContext *s = l->s;
-
-    if (la_get(l, &s->temps[op->args[1]]) != TS_DEAD ||
-        la_get(l, &s->temps[op->args[0]]) == TS_DEAD) {
+    if (la_get(l, op->args[1]) != TS_DEAD || la_get(l, op->args[0]) == TS_DEAD) {
         return;
     }
     switch (op->opc) {
@@ -162,8 +162,7 @@ static uint16_t la_outputs(Liveness *l, TCGOp *op, unsigned nb_oargs)
     uint16_t life = 0;
 
     for (unsigned k = 0; k < nb_oargs; k++) {
-        TCGTemp *ts = &l->s->temps[op->args[k]];
-        unsigned st = la_get(l, ts);
+        unsigned st = la_get(l, op->args[k]);
 
         if (st & TS_DEAD) {
             life |= DEAD_ARG(k);
@@ -171,7 +170,7 @@ static uint16_t la_outputs(Liveness *l, TCGOp *op, unsigned nb_oargs)
         if (st & TS_MEM) {
             life |= SYNC_ARG(k);
         }
-        la_set(l, ts, TS_DEAD);
+        la_set(l, op->args[k], TS_DEAD);
     }
     return life;
 }
@@ -183,16 +182,12 @@ static uint16_t la_inputs(Liveness *l, TCGOp *op, unsigned first, unsigned nb_ia
     uint16_t life = 0;
 
     for (unsigned k = first; k < first + nb_iargs; k++) {
-        TCGTemp *ts = &s->temps[op->args[k]];
-
-        if (ts->kind != TEMP_FIXED && (la_get(l, ts) & TS_DEAD)) {
+        if (s->temps[op->args[k]].kind != TEMP_FIXED && (la_get(l, op->args[k]) & TS_DEAD)) {
             life |= DEAD_ARG(k);
         }
     }
     for (unsigned k = first; k < first + nb_iargs; k++) {
-        TCGTemp *ts = &s->temps[op->args[k]];
-
-        la_set(l, ts, la_get(l, ts) & ~TS_DEAD);
+        la_set(l, op->args[k], la_get(l, op->args[k]) & ~TS_DEAD);
     }
     return life;
 }
@@ -230,7 +225,7 @@ static bool la_op(Liveness *l, TCGOp *op)
         return true;
     case INDEX_op_discard:
         /* The value is not needed any more, not even in memory. */
-        la_set(l, &l->s->temps[op->args[0]], TS_DEAD);
+        la_set(l, op->args[0], TS_DEAD);
         return true;
     case INDEX_op_call:
         return la_call(l, op);
@@ -272,8 +267,8 @@ void tcg_liveness(TCGContext *s)
     unsigned j = 0;
 
     l.tb_temps = g_new(unsigned, s->nb_temps + 1);
+    l.state = g_new0(uint32_t, s->nb_temps + 1);
     for (unsigned i = 0; i < s->nb_temps; i++) {
-        s->temps[i].state = 0;
         if (s->temps[i].kind == TEMP_TB) {
             l.tb_temps[l.nb_tb_temps++] = i;
         }
@@ -295,4 +290,5 @@ void tcg_liveness(TCGContext *s)
     s->nb_ops = j;
     g_free(removed);
     g_free(l.tb_temps);
+    g_free(l.state);
 }

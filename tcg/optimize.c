@@ -776,8 +776,12 @@ void tcg_optimize(TCGContext *s)
     for (unsigned i = 0; i < o.nb_t; i++) {
         opt_init_temp(&o, i);
     }
-    o.out_cap = s->nb_ops + 16;
-    o.out = g_new(TCGOp, o.out_cap);
+    if (s->ops_spare_cap < s->nb_ops + 16) {
+        s->ops_spare_cap = MAX(s->nb_ops + 16, 1024);
+        s->ops_spare = g_renew(TCGOp, s->ops_spare, s->ops_spare_cap);
+    }
+    o.out = s->ops_spare;
+    o.out_cap = s->ops_spare_cap;
 
     for (unsigned i = 0; i < s->nb_ops; i++) {
         TCGOp op = s->ops[i];
@@ -816,7 +820,8 @@ void tcg_optimize(TCGContext *s)
         opt_op(&o, &op);
     }
 
-    g_free(s->ops);
+    s->ops_spare = s->ops;
+    s->ops_spare_cap = s->ops_cap;
     s->ops = o.out;
     s->nb_ops = o.nb_out;
     s->ops_cap = o.out_cap;

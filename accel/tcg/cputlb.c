@@ -130,6 +130,7 @@ void tlb_flush(CPUState *cs)
 void tlb_flush_page_by_mmuidx(CPUState *cs, vaddr addr, uint16_t idxmap)
 {
     vaddr page = tlb_page(addr);
+    bool whole = false;
 
     if (!cs->tlb) {
         return;
@@ -148,6 +149,7 @@ void tlb_flush_page_by_mmuidx(CPUState *cs, vaddr addr, uint16_t idxmap)
                            i);
             }
             tlb_flush_one_mmuidx(cs, i);
+            whole = true;
             continue;
         }
         e = &d->table[tlb_index(page)];
@@ -155,7 +157,12 @@ void tlb_flush_page_by_mmuidx(CPUState *cs, vaddr addr, uint16_t idxmap)
             tlb_entry_clear(e);
         }
     }
-    tb_jmp_cache_clear(cs);
+    /* The jump cache is keyed by virtual pc: forget what the old mapping reached. */
+    if (whole) {
+        tb_jmp_cache_clear(cs);
+    } else {
+        tb_jmp_cache_clear_page(cs, page);
+    }
 }
 
 void tlb_flush_page(CPUState *cs, vaddr addr)

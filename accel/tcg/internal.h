@@ -101,14 +101,34 @@ bool tb_invalidate_phys_range_locked(uint64_t start, uint64_t last, uintptr_t re
  */
 __attribute__((noreturn)) void tb_exit_modified(CPUState *cs, uintptr_t retaddr);
 
+/*
+ * The jump cache index has two halves: a hash of the pc's page picks a run
+ * of TB_JMP_RUN_SIZE slots, the pc's offset in the page a slot in the run.
+ * Every pc of a page thus lives in one run, and flushing one page's
+ * mapping (an SFENCE.VMA with an address: thousands in a Linux boot)
+ * clears that run instead of the whole cache.
+ */
+#define TB_JMP_RUN_BITS 10
+#define TB_JMP_RUN_SIZE (1u << TB_JMP_RUN_BITS)
+
+static inline unsigned tb_jmp_cache_run(vaddr pc)
+{
+    uint64_t page = (pc >> tcg_accel.page_bits) * UINT64_C(0x9e3779b97f4a7c15);
+
+    return (unsigned)(page >> (64 - (TB_JMP_CACHE_BITS - TB_JMP_RUN_BITS))) << TB_JMP_RUN_BITS;
+}
+
 static inline unsigned tb_jmp_cache_hash(vaddr pc)
 {
-    uint64_t h = pc >> 1;
+    uint64_t off = pc >> 1;
 
-    return (unsigned)(h ^ (h >> TB_JMP_CACHE_BITS)) & (TB_JMP_CACHE_SIZE - 1);
+    off ^= off >> TB_JMP_RUN_BITS;
+    return tb_jmp_cache_run(pc) | (unsigned)(off & (TB_JMP_RUN_SIZE - 1));
 }
 
 void tb_jmp_cache_clear(CPUState *cs);
+/* Forget the TBs of the page at `addr`, and of the page before (a TB may spill over). */
+void tb_jmp_cache_clear_page(CPUState *cs, vaddr addr);
 
 /* ---- cpu-exec.c: vCPUs */
 

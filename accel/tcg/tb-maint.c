@@ -72,7 +72,7 @@ static struct {
 
 void tb_maint_init(void)
 {
-    tb_cache.nb_buckets = 1 << 12;
+    tb_cache.nb_buckets = 1 << 15;
     tb_cache.buckets = g_new0(TranslationBlock *, tb_cache.nb_buckets);
     tb_cache.count = 0;
     tb_cache.pages = g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL, g_free);
@@ -148,7 +148,7 @@ static void tb_hash_insert(TranslationBlock *tb)
 {
     TranslationBlock **b;
 
-    if (tb_cache.count >= tb_cache.nb_buckets * 2) {
+    if (tb_cache.count >= tb_cache.nb_buckets / 2) { /* short chains: each link is a cache miss */
         tb_hash_grow();
     }
     b = tb_bucket(tb);
@@ -291,6 +291,24 @@ void tb_jmp_cache_clear(CPUState *cs)
     for (unsigned i = 0; i < TB_JMP_CACHE_SIZE; i++) {
         __atomic_store_n(&cs->tb_jmp_cache[i], NULL, __ATOMIC_RELAXED);
     }
+}
+
+static void tb_jmp_cache_clear_run(CPUState *cs, unsigned run)
+{
+    for (unsigned i = 0; i < TB_JMP_RUN_SIZE; i++) {
+        __atomic_store_n(&cs->tb_jmp_cache[run + i], NULL, __ATOMIC_RELAXED);
+    }
+}
+
+void tb_jmp_cache_clear_page(CPUState *cs, vaddr addr)
+{
+    vaddr page = addr & tcg_accel.page_mask;
+
+    if (!cs->tb_jmp_cache) {
+        return;
+    }
+    tb_jmp_cache_clear_run(cs, tb_jmp_cache_run(page));
+    tb_jmp_cache_clear_run(cs, tb_jmp_cache_run(page - tcg_accel.page_size));
 }
 
 static void tb_jmp_cache_clear_one(CPUState *cs, void *opaque)

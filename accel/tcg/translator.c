@@ -235,3 +235,68 @@ bool translator_use_goto_tb(DisasContextBase *db, vaddr dest)
     /* In system mode another page's mapping may change under the chained jump. */
     return !tcg_accel.softmmu || translator_is_same_page(db, dest);
 }
+
+/*
+ * The inline probe mirrors tb_find's first step: index the jump cache with
+ * tb_jmp_cache_hash(pc) (computed here in IR, so the two must agree; a
+ * disagreement only costs misses), check the TB found against the whole
+ * key and that it is still valid, and jump to its code.  Anything else
+ * takes the helper, which also translates.  TBs made with special cflags
+ * (single-step, a count, no IRQs) never probe: the TB at the target must
+ * be an ordinary one.
+ */
+void translator_gen_lookup_and_goto_ptr(DisasContextBase *db, TCGv_i64 pc, uint64_t cs_base,
+                                        uint32_t flags)
+{
+    CPUState *cs = db->cpu;
+    TranslationBlock *tb = db->tb;
+    TCGv_ptr ptr = tcg_temp_new_tb_i64();
+    TCGv_i64 idx, off, entry, val;
+    TCGLabel *slow = gen_new_label(), *done = gen_new_label();
+    const unsigned page_runs = TB_JMP_CACHE_BITS - TB_JMP_RUN_BITS;
+    uint64_t key = ((uint64_t)tb->cflags << 32) | flags;
+
+    _Static_assert(offsetof(TranslationBlock, cflags) == offsetof(TranslationBlock, flags) + 4,
+                   "the probe compares flags and cflags as one 64-bit word");
+    if (tb->cflags & ~(uint32_t)CF_PARALLEL) {
+        tcg_gen_callN(&helper_info_lookup_tb_ptr, (int)tcgv_i64_idx(ptr), tcg_arg_i64(tcg_env()));
+        tcg_gen_goto_ptr(ptr);
+        return;
+    }
+    /* The run: a multiplicative hash of the page number, top bits. */
+    idx = tcg_temp_new_i64();
+    tcg_gen_shri_i64(idx, pc, (int64_t)tcg_accel.page_bits);
+    tcg_gen_muli_i64(idx, idx, (int64_t)UINT64_C(0x9e3779b97f4a7c15));
+    tcg_gen_shri_i64(idx, idx, 64 - page_runs);
+    tcg_gen_shli_i64(idx, idx, TB_JMP_RUN_BITS);
+    /* The slot: (pc >> 1) folded. */
+    off = tcg_temp_new_i64();
+    val = tcg_temp_new_i64();
+    tcg_gen_shri_i64(off, pc, 1);
+    tcg_gen_shri_i64(val, off, TB_JMP_RUN_BITS);
+    tcg_gen_xor_i64(off, off, val);
+    tcg_gen_andi_i64(off, off, TB_JMP_RUN_SIZE - 1);
+    tcg_gen_or_i64(idx, idx, off);
+    tcg_gen_shli_i64(idx, idx, 3);
+    /* entry = cs->tb_jmp_cache[idx] */
+    entry = tcg_temp_new_i64();
+    tcg_gen_ld_i64(entry, tcg_env(),
+                   (intptr_t)((char *)&cs->tb_jmp_cache - (char *)cs->env_ptr));
+    tcg_gen_add_i64(entry, entry, idx);
+    tcg_gen_ld_i64(entry, entry, 0);
+    tcg_gen_brcondi_i64(TCG_COND_EQ, entry, 0, slow);
+    tcg_gen_ld_i64(val, entry, offsetof(TranslationBlock, pc));
+    tcg_gen_brcond_i64(TCG_COND_NE, val, pc, slow);
+    tcg_gen_ld_i64(val, entry, offsetof(TranslationBlock, flags));
+    tcg_gen_brcondi_i64(TCG_COND_NE, val, (int64_t)key, slow);
+    tcg_gen_ld_i64(val, entry, offsetof(TranslationBlock, cs_base));
+    tcg_gen_brcondi_i64(TCG_COND_NE, val, (int64_t)cs_base, slow);
+    tcg_gen_ld8u_i64(val, entry, offsetof(TranslationBlock, invalid));
+    tcg_gen_brcondi_i64(TCG_COND_NE, val, 0, slow);
+    tcg_gen_ld_i64(ptr, entry, offsetof(TranslationBlock, tc_ptr));
+    tcg_gen_br(done);
+    gen_set_label(slow);
+    tcg_gen_callN(&helper_info_lookup_tb_ptr, (int)tcgv_i64_idx(ptr), tcg_arg_i64(tcg_env()));
+    gen_set_label(done);
+    tcg_gen_goto_ptr(ptr);
+}

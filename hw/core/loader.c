@@ -11,6 +11,7 @@
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <inttypes.h>
@@ -28,6 +29,9 @@ typedef struct Rom {
 } Rom;
 
 static Rom *roms;
+
+/* A file buffer this large (a huge page) is worth advising (load_file). */
+#define LOADER_HUGE_BUFFER ((size_t)2 << 20)
 
 /* Is all of [addr, addr + len) RAM or ROM in system memory? */
 static bool rom_fits_memory(hwaddr addr, uint64_t len)
@@ -51,18 +55,24 @@ static bool rom_fits_memory(hwaddr addr, uint64_t len)
     return true;
 }
 
-bool rom_add_blob(const char *name, const void *data, size_t len, uint64_t memsz, hwaddr addr,
-                  Error **errp)
+/*
+ * Add a blob whose data buffer (g_malloc'd, or NULL when len is 0) the
+ * list then owns; on failure the buffer is freed.
+ */
+static bool rom_insert(const char *name, uint8_t *data, size_t len, uint64_t memsz, hwaddr addr,
+                       Error **errp)
 {
     Rom **p = &roms;
     Rom *rom;
 
     g_assert(memsz >= len);
     if (memsz == 0) {
+        g_free(data);
         return true;
     }
     if (addr + memsz - 1 < addr) {
         error_setg(errp, "%s: image at 0x%" PRIx64 " wraps around the address space", name, addr);
+        g_free(data);
         return false;
     }
     /* The first blob that ends at or after addr. */
@@ -74,11 +84,13 @@ bool rom_add_blob(const char *name, const void *data, size_t len, uint64_t memsz
                    "rom: requested regions overlap (rom %s. free=0x%016" PRIx64
                    ", addr=0x%016" PRIx64 ")",
                    name, (*p)->addr + (*p)->memsz, addr);
+        g_free(data);
         return false;
     }
     if (!rom_fits_memory(addr, memsz)) {
         error_setg(errp, "%s: 0x%" PRIx64 "-0x%" PRIx64 " is not in guest RAM or ROM", name, addr,
                    addr + memsz - 1);
+        g_free(data);
         return false;
     }
     rom = g_new0(Rom, 1);
@@ -86,11 +98,22 @@ bool rom_add_blob(const char *name, const void *data, size_t len, uint64_t memsz
     rom->addr = addr;
     rom->memsz = memsz;
     rom->len = len;
-    rom->data = g_malloc(len ? len : 1);
-    memcpy(rom->data, data, len);
+    rom->data = data;
     rom->next = *p;
     *p = rom;
     return true;
+}
+
+bool rom_add_blob(const char *name, const void *data, size_t len, uint64_t memsz, hwaddr addr,
+                  Error **errp)
+{
+    return rom_insert(name, len ? g_memdup2(data, len) : NULL, len, memsz, addr, errp);
+}
+
+bool rom_add_blob_take(const char *name, uint8_t *data, size_t len, uint64_t memsz,
+                       hwaddr addr, Error **errp)
+{
+    return rom_insert(name, data, len, memsz, addr, errp);
 }
 
 void rom_reset(AddressSpace *as)
@@ -162,6 +185,18 @@ bool load_file(const char *path, uint8_t **data, size_t *len, size_t max_len, Er
         return false;
     }
     buf = g_malloc((size_t)st.st_size + 1);
+    /*
+     * A kernel or initrd is megabytes that are read once and copied into
+     * guest RAM once: huge pages spare the host a fault per 4 KiB of it.
+     */
+    if ((size_t)st.st_size >= LOADER_HUGE_BUFFER) {
+        uintptr_t lo = ((uintptr_t)buf + LOADER_HUGE_BUFFER - 1) & ~(uintptr_t)(LOADER_HUGE_BUFFER - 1);
+        uintptr_t hi = ((uintptr_t)buf + (size_t)st.st_size) & ~(uintptr_t)(LOADER_HUGE_BUFFER - 1);
+
+        if (hi > lo) {
+            (void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+        }
+    }
     while (done < (size_t)st.st_size) {
         ssize_t n = read(fd, buf + done, (size_t)st.st_size - done);
 

@@ -82,7 +82,8 @@ bool riscv_boot_load_kernel(const char *path, hwaddr start, hwaddr ram_end, uint
                        ", beyond the end of RAM (0x%" PRIx64 ")", need, start, ram_end);
             ok = false;
         } else {
-            ok = rom_add_blob(path, data, len, len, start, errp);
+            ok = rom_add_blob_take(path, data, len, len, start, errp);
+            data = NULL;
         }
         *entry = start;
         *end = start + need;
@@ -117,8 +118,7 @@ bool riscv_boot_load_initrd(const char *path, hwaddr ram_base, uint64_t ram_size
         g_free(data);
         return false;
     }
-    ok = rom_add_blob(path, data, len, len, at, errp);
-    g_free(data);
+    ok = rom_add_blob_take(path, data, len, len, at, errp);
     if (!ok) {
         error_prepend(errp, "could not load ramdisk '%s'", path);
         return false;

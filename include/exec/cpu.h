@@ -27,7 +27,7 @@ typedef uint64_t hwaddr;
 #define CPU_TLB_BITS 10                      /* 1024 entries per MMU index */
 #define CPU_TLB_SIZE (1 << CPU_TLB_BITS)
 #define CPU_TLB_ENTRY_BITS 5                 /* sizeof(CPUTLBEntry) == 32 */
-#define TB_JMP_CACHE_BITS 12
+#define TB_JMP_CACHE_BITS 16
 #define TB_JMP_CACHE_SIZE (1 << TB_JMP_CACHE_BITS)
 
 typedef enum MMUAccessType {

@@ -33,6 +33,10 @@ enum {
 };
 
 struct TranslationBlock {
+    /*
+     * What a lookup reads comes first, in one cache line (TBs are allocated
+     * cache-line aligned): the key, the hash chain and the host code.
+     */
     vaddr pc;                       /* guest virtual pc of the first instruction */
     uint64_t cs_base;
     uint32_t flags;                 /* target's TB flags (mode, FS, ...) */
@@ -40,11 +44,12 @@ struct TranslationBlock {
     uint32_t size;                  /* guest bytes covered */
     uint16_t icount;                /* guest instructions */
     bool invalid;
-
-    const void *tc_ptr;             /* host code */
-    uint32_t tc_size;
+    TranslationBlock *hash_next;    /* global hash bucket chain */
     /* Guest physical page(s) the code is on (system mode) or virtual (user mode); -1: none. */
     uint64_t page_addr[2];
+    const void *tc_ptr;             /* host code */
+
+    uint32_t tc_size;
 
     /* Chaining. */
     uint16_t jmp_reset_offset[2];
@@ -58,7 +63,6 @@ struct TranslationBlock {
     uint32_t *insn_end_offset;
     uint64_t (*insn_data)[TCG_INSN_START_WORDS];
 
-    TranslationBlock *hash_next;    /* global hash bucket chain */
     TranslationBlock *page_next[2]; /* per-page lists for invalidation */
 };
 
@@ -118,6 +122,19 @@ bool translator_is_same_page(const DisasContextBase *db, vaddr pc);
  * change); always in user mode unless single-stepping.
  */
 bool translator_use_goto_tb(DisasContextBase *db, vaddr dest);
+
+/*
+ * Leave the TB through the run-time lookup of the TB at `pc`: the vCPU's
+ * jump cache is probed inline and helper_lookup_tb_ptr runs only on a
+ * miss.  The caller guarantees that the rest of the TB key at this point
+ * is (cs_base, flags): nothing since the TB start changed the state they
+ * are made from, or the caller accounted for the change (a target whose
+ * TB flags track a change made inside the TB passes the flags as they
+ * are now).  After an instruction that may change them in ways it cannot
+ * know, a target calls the helper instead.
+ */
+void translator_gen_lookup_and_goto_ptr(DisasContextBase *db, TCGv_i64 pc, uint64_t cs_base,
+                                        uint32_t flags);
 
 /* Helper for goto_ptr: find the TB for the current state, or the epilogue. */
 const void *helper_lookup_tb_ptr(void *env);

@@ -23,6 +23,13 @@
  */
 bool rom_add_blob(const char *name, const void *data, size_t len, uint64_t memsz, hwaddr addr,
                   Error **errp);
+/*
+ * The same without the copy, for the megabytes of a kernel or initrd:
+ * `data` (from g_malloc or load_file) belongs to the blob list from now on,
+ * and is freed at once if the blob is refused.
+ */
+bool rom_add_blob_take(const char *name, uint8_t *data, size_t len, uint64_t memsz,
+                       hwaddr addr, Error **errp);
 /* Copy every blob into `as` (the machine's reset does this). */
 void rom_reset(AddressSpace *as);
 /* Drop every blob (tests). */

@@ -1,8 +1,8 @@
 /*
  * The memory API: how guest physical memory is put together and reached.
  *
- * A MemoryRegion is RAM (host memory, from a memfd so migration and
- * cpr-exec can hand it on), ROM (RAM the guest cannot write), I/O (a
+ * A MemoryRegion is RAM (host memory, anonymous with huge pages requested;
+ * migration reads it through its host pointer), ROM (RAM the guest cannot write), I/O (a
  * device's read/write callbacks with access-size rules and a byte order),
  * an alias (a window onto part of another region) or a container (a node
  * that only holds subregions).  Subregions sit at an offset in their
@@ -142,7 +142,7 @@ struct AddressSpace {
 void memory_region_init(MemoryRegion *mr, void *owner, const char *name, uint64_t size);
 void memory_region_init_io(MemoryRegion *mr, void *owner, const MemoryRegionOps *ops,
                            void *opaque, const char *name, uint64_t size);
-/* RAM from a new RAMBlock (memfd-backed when the host allows it). */
+/* RAM from a new RAMBlock (anonymous memory, huge pages requested). */
 bool memory_region_init_ram(MemoryRegion *mr, void *owner, const char *name, uint64_t size,
                             Error **errp);
 /* ROM: as RAM, but guest writes are ignored (loaders write with address_space_write_rom). */
@@ -290,12 +290,12 @@ struct RAMBlock {
     char *name;
     uint8_t *host;
     uint64_t size;
-    int fd;             /* the memfd (-1: anonymous memory, or the caller's) */
+    int fd;             /* a backing file or memfd (-1: anonymous memory, or the caller's) */
     bool owned;         /* host was mapped by ram_block_new */
     RAMBlock *next;
 };
 
-/* A zero-filled block of `size` bytes, backed by a memfd when possible. */
+/* A zero-filled block of `size` bytes, anonymous memory with huge pages requested. */
 RAMBlock *ram_block_new(const char *name, uint64_t size, Error **errp);
 void ram_block_free(RAMBlock *rb);
 /* Every block, in creation order (migration, cpr-exec). */

@@ -160,7 +160,6 @@ typedef struct TCGTemp {
     int8_t alloc_reg;
     bool mem_coherent;          /* the memory copy equals the register copy */
     bool mem_allocated;
-    uint32_t state;             /* liveness scratch */
     void *state_ptr;            /* optimizer scratch */
 } TCGTemp;
 
@@ -393,6 +392,13 @@ struct TCGContext {
     /* Ops of the TB being built. */
     TCGOp *ops;
     unsigned nb_ops, ops_cap;
+    /*
+     * The optimizer's output buffer, swapped with `ops` after each pass:
+     * both keep their capacity from TB to TB, so translating does not
+     * allocate (and, past malloc's mmap threshold, fault in) op arrays.
+     */
+    TCGOp *ops_spare;
+    unsigned ops_spare_cap;
     TCGLabel *labels;
     unsigned nb_labels, labels_cap;
     unsigned nb_insns;              /* insn_start ops emitted */

@@ -351,6 +351,21 @@ void helper_wfi(CPURISCVState *env)
     cpu_loop_exit(cs);
 }
 
+/*
+ * A hart that executes PAUSE spins on something another hart must do
+ * (Linux's cpu_relax() in csd_lock_wait, spinlocks, the boot handshake).
+ * With the harts taking turns on one host thread, the one it waits for
+ * only runs once this one yields: do so now instead of at the end of the
+ * time slice.
+ */
+void helper_pause(CPURISCVState *env)
+{
+    CPUState *cs = riscv_env_cpu(env);
+
+    cs->exception_index = EXCP_YIELD;
+    cpu_loop_exit(cs);
+}
+
 void helper_sfence_vma(CPURISCVState *env, uint64_t addr, uint64_t asid, uint32_t flags)
 {
     CPUState *cs = riscv_env_cpu(env);

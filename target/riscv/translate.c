@@ -153,18 +153,25 @@ static void gen_update_pc(DisasContext *ctx, int64_t diff)
     tcg_gen_movi_i64(cpu_pc, ctx->base.pc_next + diff);
 }
 
-/* Leave through the run-time TB lookup (indirect jumps stay in generated code). */
+/*
+ * Leave through the run-time TB lookup (indirect jumps stay in generated
+ * code).  Every instruction that changes what the TB flags are made of
+ * (privilege, mstatus through a CSR, MRET/SRET) ends its TB through the
+ * main loop instead, except the FS Dirty transition of an FP instruction,
+ * which this TB's translation has tracked in mstatus_fs: so the key here
+ * is the TB's own flags with that FS.
+ */
 static void gen_lookup_and_goto_ptr(DisasContext *ctx)
 {
-    TCGv_ptr ptr;
+    uint32_t flags = ctx->base.tb->flags;
 
     if (ctx->base.tb->cflags & CF_NO_GOTO_PTR) {
         tcg_gen_exit_tb(0);
         return;
     }
-    ptr = tcg_temp_new_i64();
-    tcg_gen_callN(&helper_info_lookup_tb_ptr, (int)tcgv_i64_idx(ptr), tcg_arg_i64(tcg_env()));
-    tcg_gen_goto_ptr(ptr);
+    flags &= ~((uint32_t)TB_FLAGS_FS_MASK << TB_FLAGS_FS_SHIFT);
+    flags |= ((uint32_t)ctx->mstatus_fs & TB_FLAGS_FS_MASK) << TB_FLAGS_FS_SHIFT;
+    translator_gen_lookup_and_goto_ptr(&ctx->base, cpu_pc, 0, flags);
 }
 
 /* Jump to `dest`: chained directly when allowed, else through the lookup. */

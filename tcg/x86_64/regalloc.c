@@ -77,6 +77,8 @@ void x64ra_start(X64Gen *g)
 
     memset(g->reg_temp, 0, sizeof(g->reg_temp));
     g->cval = g_renew(int64_t, g->cval, s->nb_temps ? s->nb_temps : 1);
+    g->active = g_renew(uint64_t, g->active, s->nb_temps / 64 + 1);
+    memset(g->active, 0, (s->nb_temps / 64 + 1) * sizeof(uint64_t));
     g->nb_slots = 0;
     g_array_set_size(g->free_slots, 0);
     for (unsigned i = 0; i < s->nb_temps; i++) {
@@ -115,7 +117,9 @@ void x64ra_start(X64Gen *g)
 void x64ra_finish(X64Gen *g)
 {
     g_free(g->cval);
+    g_free(g->active);
     g->cval = NULL;
+    g->active = NULL;
 }
 
 bool x64ra_const_value(X64Gen *g, TCGTemp *ts, int64_t *val)
@@ -280,11 +284,22 @@ static void x64ra_copy_into(X64Gen *g, TCGTemp *ts, X64Reg reg)
     }
 }
 
+/* The temp leaves its memory home (see X64Gen.active). */
+static void x64ra_note_active(X64Gen *g, TCGTemp *ts)
+{
+    if (ts->kind == TEMP_GLOBAL || ts->kind == TEMP_TB) {
+        unsigned i = x64_temp_idx(g, ts);
+
+        g->active[i / 64] |= UINT64_C(1) << (i % 64);
+    }
+}
+
 static void x64ra_assign(X64Gen *g, TCGTemp *ts, X64Reg reg)
 {
     g->reg_temp[reg] = ts;
     ts->val_type = TEMP_VAL_REG;
     ts->alloc_reg = (int8_t)reg;
+    x64ra_note_active(g, ts);
 }
 
 /* Make the temp live in a register of `required` (not one of `avoid`). */
@@ -583,6 +598,7 @@ void x64ra_mov(X64Gen *g, const TCGOp *op)
         x64ra_forget(g, out);
         out->val_type = TEMP_VAL_CONST;
         out->mem_coherent = false;
+        x64ra_note_active(g, out);
         g->cval[x64_temp_idx(g, out)] = type == TCG_TYPE_I32 ? (int32_t)v : v;
         if (op->life & DEAD_ARG(1)) {
             x64ra_dead(g, in);
@@ -645,25 +661,39 @@ void x64ra_discard(X64Gen *g, TCGTemp *ts)
     x64ra_dead(g, ts);
 }
 
-void x64ra_sync_globals(X64Gen *g, bool tb_temps)
+/*
+ * Call fn on each active temp below `end` (X64Gen.active); a temp back in
+ * its memory home afterwards leaves the set.
+ */
+static void x64ra_foreach_active(X64Gen *g, unsigned end, void (*fn)(X64Gen *g, TCGTemp *ts))
 {
-    TCGContext *s = g->s;
-    unsigned end = tb_temps ? s->nb_temps : s->nb_globals;
+    for (unsigned w = 0; w * 64 < end; w++) {
+        uint64_t bits = g->active[w];
 
-    for (unsigned i = 0; i < end; i++) {
-        TCGTemp *ts = &s->temps[i];
+        while (bits) {
+            unsigned i = w * 64 + (unsigned)__builtin_ctzll(bits);
+            TCGTemp *ts = &g->s->temps[i];
 
-        if (ts->kind == TEMP_GLOBAL || ts->kind == TEMP_TB) {
-            x64ra_sync(g, ts);
+            bits &= bits - 1;
+            if (i >= end) {
+                break;
+            }
+            fn(g, ts);
+            if (ts->val_type == TEMP_VAL_MEM || ts->val_type == TEMP_VAL_DEAD) {
+                g->active[w] &= ~(UINT64_C(1) << (i % 64));
+            }
         }
     }
 }
 
+void x64ra_sync_globals(X64Gen *g, bool tb_temps)
+{
+    x64ra_foreach_active(g, tb_temps ? g->s->nb_temps : g->s->nb_globals, x64ra_sync);
+}
+
 static void x64ra_save_globals(X64Gen *g)
 {
-    for (unsigned i = 0; i < g->s->nb_globals; i++) {
-        x64ra_save(g, &g->s->temps[i]);
-    }
+    x64ra_foreach_active(g, g->s->nb_globals, x64ra_save);
 }
 
 void x64ra_exit(X64Gen *g)
@@ -675,24 +705,14 @@ void x64ra_bb_end(X64Gen *g)
 {
     TCGContext *s = g->s;
 
-    for (unsigned i = 0; i < s->nb_temps; i++) {
+    /* Globals and TB temps: only those away from their memory home have work. */
+    x64ra_foreach_active(g, s->nb_temps, x64ra_save);
+    for (unsigned i = s->nb_globals; i < s->nb_temps; i++) {
         TCGTemp *ts = &s->temps[i];
 
-        switch (ts->kind) {
-        case TEMP_GLOBAL:
-        case TEMP_TB:
-            x64ra_save(g, ts);
-            break;
-        case TEMP_EBB:
-            if (ts->val_type != TEMP_VAL_DEAD) {
-                x64ra_dead(g, ts);
-            }
-            break;
-        case TEMP_CONST:
+        if ((ts->kind == TEMP_EBB && ts->val_type != TEMP_VAL_DEAD) ||
+            (ts->kind == TEMP_CONST && ts->val_type == TEMP_VAL_REG)) {
             x64ra_dead(g, ts);
-            break;
-        default:
-            break;
         }
     }
 }

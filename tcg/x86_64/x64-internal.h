@@ -114,6 +114,13 @@ typedef struct X64Gen {
     TCGTemp *reg_temp[X64_NB_REGS]; /* the temp each host register holds */
     uint16_t reserved;              /* never allocated */
     int64_t *cval;                  /* value of a temp in TEMP_VAL_CONST state */
+    /*
+     * Bit per temp: a global or TB temp that may be held somewhere other
+     * than its memory home (a register, a lazy constant).  A superset, cleaned
+     * as it is walked, so that syncing the globals at every guest memory
+     * access costs the few that moved, not all of them.
+     */
+    uint64_t *active;
     unsigned nb_slots;              /* spill slots handed out */
     GArray *free_slots;             /* slots of dead EBB temps, for reuse */
     GArray *relocs;

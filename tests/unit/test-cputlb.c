@@ -17,6 +17,7 @@
 
 #include "toy-target.c.inc"
 #include "exec/memory.h"
+#include "../../accel/tcg/internal.h" /* the jump cache's index (white box) */
 
 #define PG        4096u
 #define RAM_BASE  UINT64_C(0x80000000)
@@ -480,6 +481,29 @@ static void test_flushes(gconstpointer data)
     tlb_flush_by_mmuidx(cs, 1 << 3);
     g_assert_cmpuint(tlb_entry_of(3, 0x800000)->addr_read, ==, UINT64_MAX);
     g_assert_cmpuint(tlb_entry_of(2, 0x800000)->addr_read, ==, 0x800000);
+
+    /*
+     * A page flush forgets the jump-cache slots of pcs in that page and in
+     * the page before (a TB may spill over), and leaves other pages' slots.
+     */
+    for (unsigned i = 0; i < TB_JMP_CACHE_SIZE; i++) {
+        cs->tb_jmp_cache[i] = (TranslationBlock *)cs;
+    }
+    tlb_flush_page(cs, 0x5123);
+    g_assert_null(cs->tb_jmp_cache[tb_jmp_cache_hash(0x5000)]);
+    g_assert_null(cs->tb_jmp_cache[tb_jmp_cache_hash(0x5ffe)]);
+    g_assert_null(cs->tb_jmp_cache[tb_jmp_cache_hash(0x4ffc)]);
+    {
+        unsigned cleared = 0;
+
+        for (unsigned i = 0; i < TB_JMP_CACHE_SIZE; i++) {
+            cleared += cs->tb_jmp_cache[i] == NULL;
+        }
+        g_assert_cmpuint(cleared, <=, 2 * TB_JMP_RUN_SIZE);
+    }
+    for (unsigned i = 0; i < TB_JMP_CACHE_SIZE; i++) {
+        cs->tb_jmp_cache[i] = NULL;
+    }
 
     /* Everything, including the jump cache (keyed by virtual pc). */
     cs->tb_jmp_cache[7] = (TranslationBlock *)cs;

@@ -259,6 +259,11 @@ static void call_wfi(void *p)
     helper_wfi(env);
 }
 
+static void call_pause(void *p)
+{
+    helper_pause(env);
+}
+
 static void call_sfence(void *p)
 {
     helper_sfence_vma(env, 0, 0, RISCV_SFENCE_ALL_ADDR | RISCV_SFENCE_ALL_ASID);
@@ -348,6 +353,19 @@ static void test_wfi(void)
     env->mstatus = 0;
     env->priv = PRV_U;
     g_assert_cmpint(rvh_try(call_wfi, NULL), ==, RISCV_EXCP_ILLEGAL_INST);
+    rvh_teardown();
+}
+
+/* PAUSE (a spin-wait) hands the host thread to the other harts, in any mode, without halting. */
+static void test_pause(void)
+{
+    setup();
+    env->pc = 0x80001004;
+    g_assert_cmpint(rvh_try(call_pause, NULL), ==, EXCP_YIELD);
+    g_assert_false(rvh.cs->halted);
+    g_assert_cmphex(env->pc, ==, 0x80001004);
+    env->priv = PRV_U;
+    g_assert_cmpint(rvh_try(call_pause, NULL), ==, EXCP_YIELD);
     rvh_teardown();
 }
 
@@ -561,6 +579,7 @@ int main(int argc, char **argv)
     g_test_add_func("/riscv-trap/mret", test_mret);
     g_test_add_func("/riscv-trap/sret", test_sret);
     g_test_add_func("/riscv-trap/wfi", test_wfi);
+    g_test_add_func("/riscv-trap/pause", test_pause);
     g_test_add_func("/riscv-trap/sfence-checks", test_sfence_checks);
     /* Guest code on every backend: the JIT and the reference interpreter. */
     for (int b = 0; b < 2; b++) {

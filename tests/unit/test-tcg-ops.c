@@ -803,10 +803,12 @@ static void test_bitfield(const TCGBackend *backend)
                         uint64_t ex = (a >> pos) & fmask;
                         uint64_t sex = (uint64_t)sx(ex, len) & mask_of(t);
                         uint64_t dep = ((a & ~(fmask << pos)) | ((b & fmask) << pos)) & mask_of(t);
-                        uint32_t ra = mode ? C(t, a) : G(h, t, 1);
-                        uint32_t rb = mode ? C(t, b) : G(h, t, 2);
+                        uint32_t ra, rb;
 
+                        /* Constants belong to one TB: make them after harness_begin. */
                         harness_begin(h, opt);
+                        ra = mode ? C(t, a) : G(h, t, 1);
+                        rb = mode ? C(t, b) : G(h, t, 2);
                         set_g(h, t, 1, a);
                         set_g(h, t, 2, b);
                         if (t == I32) {
