@@ -76,6 +76,8 @@ Chardev *chr_mux_new(const char *label, Chardev *drv, Error **errp);
 int chr_mux_can_read(Chardev *mux);
 void chr_mux_read(Chardev *mux, const uint8_t *buf, int len);
 void chr_mux_event(Chardev *mux, QEMUChrEvent event);
+/* The mux's frontend number `tag`, or NULL. */
+CharBackend *chr_mux_frontend(Chardev *mux, int tag);
 
 /* Socket backends: hook for input end. */
 void char_socket_input_closed(Chardev *chr);

@@ -75,6 +75,11 @@ static void mux_set_focus(Chardev *chr, int focus)
     m->focus = focus;
     m->buf_len = 0;
     mux_send_event(m, focus, CHR_EVENT_MUX_IN);
+    /*
+     * The backend may have stopped reading because the old frontend had
+     * no room (a stopped guest's full UART FIFO): the new one may have.
+     */
+    bh_schedule(m->flush_bh);
 }
 
 /* Give buffered input to the focused frontend, as far as it takes it. */
@@ -173,6 +178,13 @@ void chr_mux_event(Chardev *chr, QEMUChrEvent event)
     for (int i = 0; i < m->count; i++) {
         mux_send_event(m, i, event);
     }
+}
+
+CharBackend *chr_mux_frontend(Chardev *chr, int tag)
+{
+    MuxChardev *m = mux_of(chr);
+
+    return tag >= 0 && tag < m->count ? m->backends[tag] : NULL;
 }
 
 static int char_mux_write(Chardev *chr, const uint8_t *buf, int len)

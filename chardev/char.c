@@ -119,6 +119,31 @@ const char *qemu_chr_filename(const Chardev *chr)
     return chr->filename ? chr->filename : chr->cc->name;
 }
 
+bool qemu_chr_is_mux(const Chardev *chr)
+{
+    return chr->cc == &char_mux_class;
+}
+
+bool qemu_chr_has_frontend(const Chardev *chr)
+{
+    return chr->be || chr->mux || (qemu_chr_is_mux(chr) && chr_mux_frontend((Chardev *)chr, 0));
+}
+
+int qemu_chr_send_to_frontend(Chardev *chr, const uint8_t *buf, int len)
+{
+    CharBackend *be = qemu_chr_is_mux(chr) ? chr_mux_frontend(chr, 0) : chr->be;
+    int n;
+
+    if (!be || !be->can_read || !be->read) {
+        return 0;
+    }
+    n = MIN(len, be->can_read(be->opaque));
+    if (n > 0) {
+        be->read(be->opaque, buf, n);
+    }
+    return MAX(n, 0);
+}
+
 void qemu_chr_foreach(void (*fn)(Chardev *chr, void *opaque), void *opaque)
 {
     for (Chardev *chr = chardevs; chr; chr = chr->next) {

@@ -1,14 +1,20 @@
 /*
  * Guest IEEE 754 arithmetic on the host's SSE unit (include/fpu/host-fp.h).
  *
- * Each operation loads MXCSR with the guest rounding mode, all exceptions
- * masked, the flags clear and DAZ/FTZ off, executes the one SSE
- * instruction, reads the flags back and restores the host's MXCSR; the
- * whole sequence is one asm statement so the compiler cannot move the
- * arithmetic away from its rounding mode.  x86 then gives the IEEE result
- * and flags, tininess detected after rounding (as RISC-V wants; the unit
- * tests hold this path against the software one at the underflow edges),
- * except for:
+ * Rounding to nearest-even (what guests use nearly always) first tries the
+ * inline fast paths of include/fpu/host-fp-fast.h: plain host arithmetic
+ * under the thread's default MXCSR, flags derived from the result, MXCSR
+ * neither written nor read.  Everything they decline, and the directed
+ * rounding modes, run here the careful way: one asm statement loads MXCSR
+ * with the guest rounding mode, all exceptions masked, the flags clear and
+ * DAZ/FTZ off, executes the one SSE instruction, reads the flags back and
+ * restores the thread's MXCSR, so the compiler cannot move the arithmetic
+ * away from its rounding mode and no other code ever runs under a guest
+ * mode.  x86 then gives the IEEE result and flags, tininess detected after
+ * rounding (Intel SDM vol. 1, 4.9.1.5 "Numeric Underflow Exception": the
+ * result rounded with unbounded exponent is compared with the smallest
+ * normal; RISC-V does the same; the unit tests hold this path against the
+ * software one at the underflow edges), except for:
  *   - NaN results: x86 returns the first NaN operand quieted (or its own
  *     negative "indefinite" NaN); the status says what the guest gets, so
  *     a NaN result is replaced (default NaN) or recomputed (propagation);
@@ -17,11 +23,13 @@
  *   - ties-to-max-magnitude rounding, which MXCSR cannot express, and FMA
  *     on hosts without FMA3: these run in fpu/soft-fp.c.
  * Conversions to and from integers, comparisons, min/max and classification
- * are integer work in soft-fp.c: the host's conversions saturate the x86
- * way, and the rest needs no floating-point unit at all.
+ * are integer work in soft-fp.c (the host's conversions saturate the x86
+ * way, and the rest needs no floating-point unit at all), with inline fast
+ * paths for the operands that raise nothing.
  */
 #include <string.h>
 #include "fpu/host-fp.h"
+#include "fpu/host-fp-fast.h"
 #include "soft-fp.h"
 
 /* MXCSR: exceptions masked (bits 7-12), flags (0-5), DAZ (6) and FTZ (15) clear. */
@@ -49,17 +57,76 @@ void hfp_status_init(HostFPStatus *s)
     s->default_nan64 = 0x7ff8000000000000ull;
 }
 
+/* HFP_CAP_*, plus this bit once settled. */
+#define HFP_CAP_SETTLED 0x80u
+
+unsigned hfp_host_caps;
+
+/*
+ * Settle hfp_host_caps before main, hence before any vCPU thread exists
+ * (threads inherit the floating-point environment, POSIX).  The fast paths
+ * need the IEEE default MXCSR: round to nearest even, every exception
+ * masked, DAZ and FTZ clear (the flags, bits 0-5, do not matter).
+ */
+__attribute__((constructor)) static void hfp_host_settle(void)
+{
+    uint32_t csr;
+    unsigned caps = HFP_CAP_SETTLED;
+
+    __asm__ volatile("stmxcsr %0" : "=m"(csr));
+    if ((csr & ~0x3fu) == MXCSR_BASE) {
+        caps |= HFP_CAP_FAST;
+    }
+    __builtin_cpu_init();
+    /* libgcc only reports FMA when the OS has enabled the AVX state. */
+    if (__builtin_cpu_supports("fma")) {
+        caps |= HFP_CAP_FMA;
+    }
+    hfp_host_caps = caps;
+}
+
 bool hfp_host_has_fma(void)
 {
-    static int cached = -1;
-
-    if (cached < 0) {
-        __builtin_cpu_init();
-        /* libgcc only reports FMA when the OS has enabled the AVX state. */
-        cached = __builtin_cpu_supports("fma") ? 1 : 0;
+    if (!(hfp_host_caps & HFP_CAP_SETTLED)) {
+        hfp_host_settle();
     }
-    return cached == 1;
+    return (hfp_host_caps & HFP_CAP_FMA) != 0;
 }
+
+/*
+ * Conversions to integers have fast paths toward zero and to nearest even
+ * (x = the operand as a host double, exact for binary32).
+ */
+#define TRY_FAST_TO_INT(s, x, kind, type)                                                          \
+    do {                                                                                           \
+        uint32_t flags = (s)->flags;                                                               \
+        uint64_t r;                                                                                \
+        if (!(s)->force_soft &&                                                                    \
+            ((s)->round == HFP_ROUND_NEAREST_EVEN || (s)->round == HFP_ROUND_TO_ZERO) &&           \
+            hfp_fast_to_int(x, kind, (s)->round == HFP_ROUND_TO_ZERO, &flags, &r)) {               \
+            (s)->flags = (uint8_t)flags;                                                           \
+            return (type)r;                                                                        \
+        }                                                                                          \
+    } while (0)
+
+/* The inline fast paths apply (they decline NaNs themselves, so the NaN mode does not matter). */
+static bool fast_ok(const HostFPStatus *s)
+{
+    return s->round == HFP_ROUND_NEAREST_EVEN && !s->force_soft;
+}
+
+/*
+ * Run a fast path (an expression using `flags` and writing `r`) on a copy
+ * of the flags; if it succeeds, keep the flags and return r.
+ */
+#define TRY_FAST(s, expr)                                                                          \
+    do {                                                                                           \
+        uint32_t flags = (s)->flags;                                                               \
+        if (fast_ok(s) && (expr)) {                                                                \
+            (s)->flags = (uint8_t)flags;                                                           \
+            return r;                                                                              \
+        }                                                                                          \
+    } while (0)
 
 static uint32_t mxcsr_for(const HostFPStatus *s)
 {
@@ -213,77 +280,80 @@ static bool host_ok(const HostFPStatus *s, bool nan_operand)
     return !nan_operand || s->nan_mode == HFP_NAN_DEFAULT;
 }
 
-static uint32_t finish32(HostFPStatus *s, float r, uint32_t csr)
+/* (csr is passed by address: it must be read after the operation that writes it.) */
+static uint32_t finish32(HostFPStatus *s, float r, const uint32_t *csr)
 {
     uint32_t bits = f32_bits(r);
 
-    s->flags |= flags_from_mxcsr(csr);
+    s->flags |= flags_from_mxcsr(*csr);
     return hfp_is_nan32(bits) ? s->default_nan32 : bits;
 }
 
-static uint64_t finish64(HostFPStatus *s, double r, uint32_t csr)
+static uint64_t finish64(HostFPStatus *s, double r, const uint32_t *csr)
 {
     uint64_t bits = f64_bits(r);
 
-    s->flags |= flags_from_mxcsr(csr);
+    s->flags |= flags_from_mxcsr(*csr);
     return hfp_is_nan64(bits) ? s->default_nan64 : bits;
 }
 
-#define HFP_BINOP32(name, sse, soft_call)                                                          \
+#define HFP_BINOP32(name, fast, sse, soft_call)                                                    \
     uint32_t hfp_##name##32(HostFPStatus * s, uint32_t a, uint32_t b)                              \
     {                                                                                              \
-        uint32_t csr;                                                                              \
-        float r;                                                                                   \
+        uint32_t csr, r;                                                                           \
+        TRY_FAST(s, fast);                                                                         \
         if (!host_ok(s, hfp_is_nan32(a) || hfp_is_nan32(b))) {                                     \
             return (uint32_t)(soft_call);                                                          \
         }                                                                                          \
-        r = sse(f32_from_bits(a), f32_from_bits(b), mxcsr_for(s), &csr);                           \
-        return finish32(s, r, csr);                                                                \
+        return finish32(s, sse(f32_from_bits(a), f32_from_bits(b), mxcsr_for(s), &csr), &csr);     \
     }
 
-#define HFP_BINOP64(name, sse, soft_call)                                                          \
+#define HFP_BINOP64(name, fast, sse, soft_call)                                                    \
     uint64_t hfp_##name##64(HostFPStatus * s, uint64_t a, uint64_t b)                              \
     {                                                                                              \
         uint32_t csr;                                                                              \
-        double r;                                                                                  \
+        uint64_t r;                                                                                \
+        TRY_FAST(s, fast);                                                                         \
         if (!host_ok(s, hfp_is_nan64(a) || hfp_is_nan64(b))) {                                     \
             return soft_call;                                                                      \
         }                                                                                          \
-        r = sse(f64_from_bits(a), f64_from_bits(b), mxcsr_for(s), &csr);                           \
-        return finish64(s, r, csr);                                                                \
+        return finish64(s, sse(f64_from_bits(a), f64_from_bits(b), mxcsr_for(s), &csr), &csr);     \
     }
 
-HFP_BINOP32(add, sse_add32, sf_add(s, &sf_f32, a, b, false))
-HFP_BINOP32(sub, sse_sub32, sf_add(s, &sf_f32, a, b, true))
-HFP_BINOP32(mul, sse_mul32, sf_mul(s, &sf_f32, a, b))
-HFP_BINOP32(div, sse_div32, sf_div(s, &sf_f32, a, b))
-HFP_BINOP64(add, sse_add64, sf_add(s, &sf_f64, a, b, false))
-HFP_BINOP64(sub, sse_sub64, sf_add(s, &sf_f64, a, b, true))
-HFP_BINOP64(mul, sse_mul64, sf_mul(s, &sf_f64, a, b))
-HFP_BINOP64(div, sse_div64, sf_div(s, &sf_f64, a, b))
+HFP_BINOP32(add, hfp_fast_addsub32(a, b, false, &flags, &r), sse_add32,
+            sf_add(s, &sf_f32, a, b, false))
+HFP_BINOP32(sub, hfp_fast_addsub32(a, b, true, &flags, &r), sse_sub32,
+            sf_add(s, &sf_f32, a, b, true))
+HFP_BINOP32(mul, hfp_fast_mul32(a, b, &flags, &r), sse_mul32, sf_mul(s, &sf_f32, a, b))
+HFP_BINOP32(div, hfp_fast_div32(a, b, &flags, &r), sse_div32, sf_div(s, &sf_f32, a, b))
+HFP_BINOP64(add, hfp_fast_addsub64(a, b, false, &flags, &r), sse_add64,
+            sf_add(s, &sf_f64, a, b, false))
+HFP_BINOP64(sub, hfp_fast_addsub64(a, b, true, &flags, &r), sse_sub64,
+            sf_add(s, &sf_f64, a, b, true))
+HFP_BINOP64(mul, hfp_fast_mul64(a, b, &flags, &r), sse_mul64, sf_mul(s, &sf_f64, a, b))
+HFP_BINOP64(div, hfp_fast_div64(a, b, &flags, &r), sse_div64, sf_div(s, &sf_f64, a, b))
 
 uint32_t hfp_sqrt32(HostFPStatus *s, uint32_t a)
 {
-    uint32_t csr;
-    float r;
+    uint32_t csr, r;
 
+    TRY_FAST(s, hfp_fast_sqrt32(a, &flags, &r));
     if (!host_ok(s, hfp_is_nan32(a))) {
         return (uint32_t)sf_sqrt(s, &sf_f32, a);
     }
-    r = sse_sqrt32(f32_from_bits(a), f32_from_bits(a), mxcsr_for(s), &csr);
-    return finish32(s, r, csr);
+    return finish32(s, sse_sqrt32(f32_from_bits(a), f32_from_bits(a), mxcsr_for(s), &csr), &csr);
 }
 
 uint64_t hfp_sqrt64(HostFPStatus *s, uint64_t a)
 {
     uint32_t csr;
-    double r;
+    uint64_t r;
 
+    TRY_FAST(s, hfp_fast_sqrt64(a, &flags, &r));
     if (!host_ok(s, hfp_is_nan64(a))) {
         return sf_sqrt(s, &sf_f64, a);
     }
-    r = sse_sqrt64(f64_from_bits(a), f64_from_bits(a), mxcsr_for(s), &csr);
-    return finish64(s, r, csr);
+    return finish64(s, sse_sqrt64(f64_from_bits(a), f64_from_bits(a), mxcsr_for(s), &csr), &csr);
 }
 
 /*
@@ -292,9 +362,9 @@ uint64_t hfp_sqrt64(HostFPStatus *s, uint64_t a)
  */
 uint32_t hfp_muladd32(HostFPStatus *s, uint32_t a, uint32_t b, uint32_t c, int negate)
 {
-    uint32_t csr;
-    float r;
+    uint32_t csr, r;
 
+    TRY_FAST(s, hfp_fast_muladd32(a, b, c, negate, &flags, &r));
     if (!host_ok(s, true) || !hfp_host_has_fma() || hfp_is_nan32(a) || hfp_is_nan32(b) ||
         hfp_is_nan32(c)) {
         return (uint32_t)sf_muladd(s, &sf_f32, a, b, c, negate);
@@ -306,15 +376,17 @@ uint32_t hfp_muladd32(HostFPStatus *s, uint32_t a, uint32_t b, uint32_t c, int n
     if (negate & HFP_MULADD_NEGATE_C) {
         c ^= 0x80000000u;
     }
-    r = sse_fma32(f32_from_bits(a), f32_from_bits(b), f32_from_bits(c), mxcsr_for(s), &csr);
-    return finish32(s, r, csr);
+    return finish32(
+        s, sse_fma32(f32_from_bits(a), f32_from_bits(b), f32_from_bits(c), mxcsr_for(s), &csr),
+        &csr);
 }
 
 uint64_t hfp_muladd64(HostFPStatus *s, uint64_t a, uint64_t b, uint64_t c, int negate)
 {
     uint32_t csr;
-    double r;
+    uint64_t r;
 
+    TRY_FAST(s, hfp_fast_muladd64(a, b, c, negate, &flags, &r));
     if (!host_ok(s, true) || !hfp_host_has_fma() || hfp_is_nan64(a) || hfp_is_nan64(b) ||
         hfp_is_nan64(c)) {
         return sf_muladd(s, &sf_f64, a, b, c, negate);
@@ -325,57 +397,88 @@ uint64_t hfp_muladd64(HostFPStatus *s, uint64_t a, uint64_t b, uint64_t c, int n
     if (negate & HFP_MULADD_NEGATE_C) {
         c ^= 0x8000000000000000ull;
     }
-    r = sse_fma64(f64_from_bits(a), f64_from_bits(b), f64_from_bits(c), mxcsr_for(s), &csr);
-    return finish64(s, r, csr);
+    return finish64(
+        s, sse_fma64(f64_from_bits(a), f64_from_bits(b), f64_from_bits(c), mxcsr_for(s), &csr),
+        &csr);
 }
 
 uint32_t hfp_min_num32(HostFPStatus *s, uint32_t a, uint32_t b)
 {
+    if (!s->force_soft && hfp_no_nan32(a, b)) {
+        return hfp_minmax32_ordered(a, b, false);
+    }
     return (uint32_t)sf_minmax(s, &sf_f32, a, b, false);
 }
 
 uint32_t hfp_max_num32(HostFPStatus *s, uint32_t a, uint32_t b)
 {
+    if (!s->force_soft && hfp_no_nan32(a, b)) {
+        return hfp_minmax32_ordered(a, b, true);
+    }
     return (uint32_t)sf_minmax(s, &sf_f32, a, b, true);
 }
 
 uint64_t hfp_min_num64(HostFPStatus *s, uint64_t a, uint64_t b)
 {
+    if (!s->force_soft && hfp_no_nan64(a, b)) {
+        return hfp_minmax64_ordered(a, b, false);
+    }
     return sf_minmax(s, &sf_f64, a, b, false);
 }
 
 uint64_t hfp_max_num64(HostFPStatus *s, uint64_t a, uint64_t b)
 {
+    if (!s->force_soft && hfp_no_nan64(a, b)) {
+        return hfp_minmax64_ordered(a, b, true);
+    }
     return sf_minmax(s, &sf_f64, a, b, true);
 }
 
 bool hfp_eq32(HostFPStatus *s, uint32_t a, uint32_t b)
 {
+    if (!s->force_soft && hfp_no_nan32(a, b)) {
+        return hfp_f32(a) == hfp_f32(b);
+    }
     return sf_compare(s, &sf_f32, a, b, 0);
 }
 
 bool hfp_lt32(HostFPStatus *s, uint32_t a, uint32_t b)
 {
+    if (!s->force_soft && hfp_no_nan32(a, b)) {
+        return hfp_f32(a) < hfp_f32(b);
+    }
     return sf_compare(s, &sf_f32, a, b, 1);
 }
 
 bool hfp_le32(HostFPStatus *s, uint32_t a, uint32_t b)
 {
+    if (!s->force_soft && hfp_no_nan32(a, b)) {
+        return hfp_f32(a) <= hfp_f32(b);
+    }
     return sf_compare(s, &sf_f32, a, b, 2);
 }
 
 bool hfp_eq64(HostFPStatus *s, uint64_t a, uint64_t b)
 {
+    if (!s->force_soft && hfp_no_nan64(a, b)) {
+        return hfp_f64(a) == hfp_f64(b);
+    }
     return sf_compare(s, &sf_f64, a, b, 0);
 }
 
 bool hfp_lt64(HostFPStatus *s, uint64_t a, uint64_t b)
 {
+    if (!s->force_soft && hfp_no_nan64(a, b)) {
+        return hfp_f64(a) < hfp_f64(b);
+    }
     return sf_compare(s, &sf_f64, a, b, 1);
 }
 
 bool hfp_le64(HostFPStatus *s, uint64_t a, uint64_t b)
 {
+    if (!s->force_soft && hfp_no_nan64(a, b)) {
+        return hfp_f64(a) <= hfp_f64(b);
+    }
     return sf_compare(s, &sf_f64, a, b, 2);
 }
 
@@ -389,61 +492,73 @@ unsigned hfp_class64(uint64_t a)
     return sf_class(&sf_f64, a);
 }
 
-/* Widening is exact: no rounding to ask the host for. */
+/* Widening is exact: no rounding to ask the host for (and no flags but NaN ones). */
 uint64_t hfp_f32_to_f64(HostFPStatus *s, uint32_t a)
 {
+    uint64_t r;
+
+    if (!s->force_soft && hfp_fast_f32_to_f64(a, &r)) {
+        return r;
+    }
     return sf_convert(s, &sf_f32, &sf_f64, a);
 }
 
 uint32_t hfp_f64_to_f32(HostFPStatus *s, uint64_t a)
 {
-    uint32_t csr;
-    float r;
+    uint32_t csr, r;
 
+    TRY_FAST(s, hfp_fast_f64_to_f32(a, &flags, &r));
     if (!host_ok(s, hfp_is_nan64(a))) {
         return (uint32_t)sf_convert(s, &sf_f64, &sf_f32, a);
     }
-    r = sse_f64_to_f32(f64_from_bits(a), mxcsr_for(s), &csr);
-    return finish32(s, r, csr);
+    return finish32(s, sse_f64_to_f32(f64_from_bits(a), mxcsr_for(s), &csr), &csr);
 }
 
 int32_t hfp_f32_to_i32(HostFPStatus *s, uint32_t a)
 {
+    TRY_FAST_TO_INT(s, (double)hfp_f32(a), HFP_INT_S32, int32_t);
     return (int32_t)sf_to_int(s, &sf_f32, a, 32, true);
 }
 
 uint32_t hfp_f32_to_u32(HostFPStatus *s, uint32_t a)
 {
+    TRY_FAST_TO_INT(s, (double)hfp_f32(a), HFP_INT_U32, uint32_t);
     return (uint32_t)sf_to_int(s, &sf_f32, a, 32, false);
 }
 
 int64_t hfp_f32_to_i64(HostFPStatus *s, uint32_t a)
 {
+    TRY_FAST_TO_INT(s, (double)hfp_f32(a), HFP_INT_S64, int64_t);
     return (int64_t)sf_to_int(s, &sf_f32, a, 64, true);
 }
 
 uint64_t hfp_f32_to_u64(HostFPStatus *s, uint32_t a)
 {
+    TRY_FAST_TO_INT(s, (double)hfp_f32(a), HFP_INT_U64, uint64_t);
     return sf_to_int(s, &sf_f32, a, 64, false);
 }
 
 int32_t hfp_f64_to_i32(HostFPStatus *s, uint64_t a)
 {
+    TRY_FAST_TO_INT(s, hfp_f64(a), HFP_INT_S32, int32_t);
     return (int32_t)sf_to_int(s, &sf_f64, a, 32, true);
 }
 
 uint32_t hfp_f64_to_u32(HostFPStatus *s, uint64_t a)
 {
+    TRY_FAST_TO_INT(s, hfp_f64(a), HFP_INT_U32, uint32_t);
     return (uint32_t)sf_to_int(s, &sf_f64, a, 32, false);
 }
 
 int64_t hfp_f64_to_i64(HostFPStatus *s, uint64_t a)
 {
+    TRY_FAST_TO_INT(s, hfp_f64(a), HFP_INT_S64, int64_t);
     return (int64_t)sf_to_int(s, &sf_f64, a, 64, true);
 }
 
 uint64_t hfp_f64_to_u64(HostFPStatus *s, uint64_t a)
 {
+    TRY_FAST_TO_INT(s, hfp_f64(a), HFP_INT_U64, uint64_t);
     return sf_to_int(s, &sf_f64, a, 64, false);
 }
 
@@ -455,40 +570,64 @@ static uint64_t magnitude(int64_t a)
 
 uint32_t hfp_i32_to_f32(HostFPStatus *s, int32_t a)
 {
+    uint32_t r;
+
+    TRY_FAST(s, hfp_fast_s64_to_f32(a, &flags, &r));
     return (uint32_t)sf_from_int(s, &sf_f32, magnitude(a), a < 0);
 }
 
 uint32_t hfp_u32_to_f32(HostFPStatus *s, uint32_t a)
 {
+    uint32_t r;
+
+    TRY_FAST(s, hfp_fast_u64_to_f32(a, &flags, &r));
     return (uint32_t)sf_from_int(s, &sf_f32, a, false);
 }
 
 uint32_t hfp_i64_to_f32(HostFPStatus *s, int64_t a)
 {
+    uint32_t r;
+
+    TRY_FAST(s, hfp_fast_s64_to_f32(a, &flags, &r));
     return (uint32_t)sf_from_int(s, &sf_f32, magnitude(a), a < 0);
 }
 
 uint32_t hfp_u64_to_f32(HostFPStatus *s, uint64_t a)
 {
+    uint32_t r;
+
+    TRY_FAST(s, hfp_fast_u64_to_f32(a, &flags, &r));
     return (uint32_t)sf_from_int(s, &sf_f32, a, false);
 }
 
 uint64_t hfp_i32_to_f64(HostFPStatus *s, int32_t a)
 {
+    uint64_t r;
+
+    TRY_FAST(s, hfp_fast_s64_to_f64(a, &flags, &r));
     return sf_from_int(s, &sf_f64, magnitude(a), a < 0);
 }
 
 uint64_t hfp_u32_to_f64(HostFPStatus *s, uint32_t a)
 {
+    uint64_t r;
+
+    TRY_FAST(s, hfp_fast_u64_to_f64(a, &flags, &r));
     return sf_from_int(s, &sf_f64, a, false);
 }
 
 uint64_t hfp_i64_to_f64(HostFPStatus *s, int64_t a)
 {
+    uint64_t r;
+
+    TRY_FAST(s, hfp_fast_s64_to_f64(a, &flags, &r));
     return sf_from_int(s, &sf_f64, magnitude(a), a < 0);
 }
 
 uint64_t hfp_u64_to_f64(HostFPStatus *s, uint64_t a)
 {
+    uint64_t r;
+
+    TRY_FAST(s, hfp_fast_u64_to_f64(a, &flags, &r));
     return sf_from_int(s, &sf_f64, a, false);
 }

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 #include "internals.h"
@@ -92,6 +93,14 @@ static int gdb_listen_unix(const char *path, Error **errp)
         return -1;
     }
     memcpy(sun.sun_path, path, strlen(path) + 1);
+    /* A socket left by an earlier run would make bind fail (QEMU unlinks it too). */
+    {
+        struct stat st;
+
+        if (lstat(path, &st) == 0 && S_ISSOCK(st.st_mode)) {
+            unlink(path);
+        }
+    }
     fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) {
         error_setg_errno(errp, errno, "gdbstub: cannot create a socket");

@@ -826,6 +826,33 @@ void hmp_session_open(Monitor *mon)
     hmp_prompt(mon);
 }
 
+void monitor_hmp_command(const char *line, GString *out)
+{
+    HmpState st;
+
+    hmp_state_init(&st);
+    hmp_execute(NULL, &st, line, out);
+}
+
+void monitor_mux_focus(Monitor *mon, bool in)
+{
+    if (mon->opts.mode != MONITOR_MODE_HMP) {
+        return;
+    }
+    if (!in) {
+        if (mon->open) {
+            monitor_puts(mon, "\n", 1);
+        }
+        return;
+    }
+    if (!mon->open) {
+        monitor_open(mon);
+        return;
+    }
+    g_string_truncate(mon->line, 0);
+    hmp_prompt(mon);
+}
+
 static void hmp_run_line(Monitor *mon)
 {
     GString *out = g_string_new(NULL);

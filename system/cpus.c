@@ -70,6 +70,7 @@ static struct {
     CPUWork *work_head, *work_tail;
     Timer *slice_timer;
     int slice_armed;            /* the slice timer is pending (atomic) */
+    void (*debug_hook)(CPUState *cs);
 } rr = {
     .wake_lock = PTHREAD_MUTEX_INITIALIZER,
     .wake_cond = PTHREAD_COND_INITIALIZER,
@@ -173,6 +174,10 @@ static void cpus_map_changed(void *opaque)
 
 static bool cpus_runnable(CPUState *cs)
 {
+    /* Held by the debugger while it steps another hart. */
+    if (cs->stopped) {
+        return false;
+    }
     return !cs->halted || (cs->ops->has_work && cs->ops->has_work(cs));
 }
 
@@ -292,7 +297,10 @@ static void cpus_exec_one(CPUState *cs)
         rr.next = (rr.next + 1) % rr.n;
         break;
     case EXCP_DEBUG:
-        /* No debugger yet: carry on. */
+        /* The debugger's stop (it parks the VM), or nobody's: carry on. */
+        if (rr.debug_hook) {
+            rr.debug_hook(cs);
+        }
         break;
     default:
         break;
@@ -403,6 +411,11 @@ void cpus_resume(void)
 bool cpus_are_paused(void)
 {
     return !rr.run;
+}
+
+void cpus_set_debug_hook(void (*fn)(CPUState *cs))
+{
+    rr.debug_hook = fn;
 }
 
 long cpus_thread_id(void)

@@ -3,9 +3,9 @@
  * and messages (QEMU's qemu-options.hx and softmmu/vl.c; the manual's
  * "Invocation" chapter).  Options are a table: name, whether it takes an
  * argument, and the function that records it in SystemConfig.  Options
- * that name a later piece of work (-monitor, -qmp, -gdb, network devices)
- * are parsed and refused with a one-line "not yet" error, so that a script
- * never runs on with a feature silently missing.
+ * that name a missing piece of work are parsed and refused with a one-line
+ * "not yet" error, so that a script never runs on with a feature silently
+ * missing.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -327,28 +327,83 @@ static bool opt_chardev(SystemConfig *cfg, const char *arg, Error **errp)
     return true;
 }
 
+static void opt_add_monitor(SystemConfig *cfg, const char *arg, const char *dev,
+                            const char *chardev, bool qmp, bool pretty)
+{
+    MonitorOpt *m = g_new0(MonitorOpt, 1);
+
+    m->arg = arg;
+    m->dev = dev;
+    m->chardev = chardev;
+    m->qmp = qmp;
+    m->pretty = pretty;
+    g_ptr_array_add(cfg->monitors, m);
+    cfg->default_monitor = false;
+}
+
+/* -monitor DEV: the human monitor on a -serial style device; "none": no monitor. */
 static bool opt_monitor(SystemConfig *cfg, const char *arg, Error **errp)
 {
+    cfg->default_monitor = false;
     if (strcmp(arg, "none") == 0) {
         return true;
     }
-    error_setg(errp, "the monitor is not implemented yet");
-    return false;
+    opt_add_monitor(cfg, arg, arg, NULL, false, false);
+    return true;
 }
 
 static bool opt_qmp(SystemConfig *cfg, const char *arg, Error **errp)
 {
-    error_setg(errp, "the QMP monitor is not implemented yet");
-    return false;
+    opt_add_monitor(cfg, arg, arg, NULL, true, false);
+    return true;
+}
+
+static bool opt_qmp_pretty(SystemConfig *cfg, const char *arg, Error **errp)
+{
+    opt_add_monitor(cfg, arg, arg, NULL, true, true);
+    return true;
+}
+
+/* -mon [chardev=]ID[,mode=readline|control][,pretty=on|off] (QEMU's monitor_parse_opts). */
+static bool opt_mon(SystemConfig *cfg, const char *arg, Error **errp)
+{
+    static const char *const keys[] = {"chardev", "mode", "pretty", "id", NULL};
+    Opts *o = opts_parse(arg, "chardev", errp);
+    const char *mode, *chardev;
+    bool pretty = false, qmp;
+
+    if (!o) {
+        return false;
+    }
+    if (!opts_check_keys(o, keys, errp) || !opts_get_bool(o, "pretty", false, &pretty, errp)) {
+        opts_free(o);
+        return false;
+    }
+    mode = opts_get_default(o, "mode", "readline");
+    if (strcmp(mode, "readline") == 0) {
+        qmp = false;
+    } else if (strcmp(mode, "control") == 0) {
+        qmp = true;
+    } else {
+        error_setg(errp, "unknown monitor mode \"%s\"", mode);
+        opts_free(o);
+        return false;
+    }
+    chardev = opts_get(o, "chardev");
+    if (!chardev) {
+        error_setg(errp, "Parameter 'chardev' is missing");
+        opts_free(o);
+        return false;
+    }
+    opt_add_monitor(cfg, arg, NULL, g_strdup(chardev), qmp, pretty);
+    opts_free(o);
+    return true;
 }
 
 static bool opt_gdb(SystemConfig *cfg, const char *arg, Error **errp)
 {
-    if (strcmp(arg, "none") == 0) {
-        return true;
-    }
-    error_setg(errp, "the gdbstub is not implemented yet");
-    return false;
+    cfg->gdb_dev = strcmp(arg, "none") == 0 ? NULL : arg;
+    return true;
 }
 
 static bool opt_s(SystemConfig *cfg, const char *arg, Error **errp)
@@ -589,10 +644,11 @@ static const SystemOption system_options[] = {
     {"nic", true, opt_nic, "none|type[,...]", "a network card with its backend"},
     {"serial", true, opt_serial, "dev", "serial port backend (stdio, pty, file:F, tcp:..., ...)"},
     {"chardev", true, opt_chardev, "backend,id=id[,...]", "a character device (-chardev help)"},
-    {"monitor", true, opt_monitor, "dev", "the human monitor (not yet)"},
-    {"qmp", true, opt_qmp, "dev", "the QMP monitor (not yet)"},
-    {"qmp-pretty", true, opt_qmp, NULL, NULL},
-    {"mon", true, opt_qmp, "[chardev=]id[,mode=readline|control]", "a monitor (not yet)"},
+    {"monitor", true, opt_monitor, "dev", "the human monitor on dev (stdio, unix:..., none)"},
+    {"qmp", true, opt_qmp, "dev", "a QMP monitor on dev (unix:PATH,server=on,wait=off, ...)"},
+    {"qmp-pretty", true, opt_qmp_pretty, "dev", "the same with indented JSON"},
+    {"mon", true, opt_mon, "[chardev=]id[,mode=readline|control][,pretty=on]",
+     "a monitor on a -chardev"},
     {"nographic", false, opt_nographic, NULL, "no display; serial and monitor on stdio"},
     {"display", true, opt_display, "none", "display backend (only none)"},
     {"vga", true, opt_vga, "none", NULL},
@@ -600,8 +656,8 @@ static const SystemOption system_options[] = {
     {"no-reboot", false, opt_no_reboot, NULL, "exit instead of rebooting"},
     {"no-shutdown", false, opt_no_shutdown, NULL, "stop the VM instead of exiting on poweroff"},
     {"S", false, opt_S, NULL, "do not start the CPUs"},
-    {"s", false, opt_s, NULL, "shorthand for -gdb tcp::1234 (not yet)"},
-    {"gdb", true, opt_gdb, "dev", "wait for GDB on dev (not yet)"},
+    {"s", false, opt_s, NULL, "shorthand for -gdb tcp::1234"},
+    {"gdb", true, opt_gdb, "dev", "accept a GDB connection on dev (tcp::PORT, unix:PATH,server=on)"},
     {"d", true, opt_d, "item1,...", "log these items (-d help)"},
     {"D", true, opt_D, "logfile", "log to logfile instead of stderr"},
     {"name", true, opt_name, "string[,process=...]", "the guest's name"},

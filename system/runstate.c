@@ -10,6 +10,11 @@
  * signal N from pid P").  Every exit goes through runstate_exit(), which
  * parks the vCPUs and closes the chardevs first, so the terminal is given
  * back in every case.
+ *
+ * QMP events, with QEMU 7.2's data (qapi/run-state.json): STOP and RESUME
+ * when the VM stops and starts, RESET after a reset, SHUTDOWN before the
+ * process ends (or stops with -no-shutdown), POWERDOWN for
+ * system_powerdown.
  */
 #include <errno.h>
 #include <signal.h>
@@ -20,8 +25,10 @@
 #include <glib.h>
 #include "chardev/char.h"
 #include "hw/qdev.h"
+#include "monitor/monitor.h"
 #include "system/bql.h"
 #include "system/cpus.h"
+#include "system/powerdown.h"
 #include "system/runstate.h"
 #include "util/log.h"
 #include "util/main-loop.h"
@@ -35,7 +42,40 @@ static struct {
     int reset_req;              /* cause + 1, 0: none (atomic) */
     int signal_fd;
     bool vcpus_started;
+    void (*stop_notify)(void);
 } rs = {.signal_fd = -1};
+
+/* A reset request from a monitor: not a ShutdownCause of the board's. */
+#define RUNSTATE_RESET_QMP (SHUTDOWN_CAUSE_GUEST_PANIC + 1)
+
+/* QEMU's ShutdownCause names (qapi/run-state.json). */
+static const char *runstate_cause_name(int cause)
+{
+    static const char *const names[] = {
+        [SHUTDOWN_CAUSE_NONE] = "none",
+        [SHUTDOWN_CAUSE_HOST_ERROR] = "host-error",
+        [SHUTDOWN_CAUSE_HOST_QMP_QUIT] = "host-qmp-quit",
+        [SHUTDOWN_CAUSE_HOST_SIGNAL] = "host-signal",
+        [SHUTDOWN_CAUSE_HOST_UI] = "host-ui",
+        [SHUTDOWN_CAUSE_GUEST_SHUTDOWN] = "guest-shutdown",
+        [SHUTDOWN_CAUSE_GUEST_RESET] = "guest-reset",
+        [SHUTDOWN_CAUSE_GUEST_PANIC] = "guest-panic",
+        [RUNSTATE_RESET_QMP] = "host-qmp-system-reset",
+    };
+
+    return cause >= 0 && cause < (int)G_N_ELEMENTS(names) && names[cause] ? names[cause] : "none";
+}
+
+/* {"guest": bool, "reason": str}, the data of SHUTDOWN and RESET. */
+static void runstate_emit_cause(const char *event, int cause)
+{
+    QDict *data = qdict_new();
+
+    qdict_put_bool(data, "guest", cause >= SHUTDOWN_CAUSE_GUEST_SHUTDOWN &&
+                                      cause <= SHUTDOWN_CAUSE_GUEST_PANIC);
+    qdict_put_str(data, "reason", runstate_cause_name(cause));
+    monitor_event_emit(event, data);
+}
 
 static const char *const runstate_names[] = {
     [RUN_STATE_PRELAUNCH] = "prelaunch",
@@ -43,6 +83,7 @@ static const char *const runstate_names[] = {
     [RUN_STATE_PAUSED] = "paused",
     [RUN_STATE_SHUTDOWN] = "shutdown",
     [RUN_STATE_GUEST_PANICKED] = "guest-panicked",
+    [RUN_STATE_DEBUG] = "debug",
 };
 
 RunState runstate_get(void)
@@ -70,13 +111,32 @@ void vm_start(void)
     rs.state = RUN_STATE_RUNNING;
     clock_virtual_resume();
     cpus_resume();
+    monitor_event_emit("RESUME", NULL);
 }
 
 void vm_stop(RunState state)
 {
+    bool was_running = rs.state == RUN_STATE_RUNNING;
+
     cpus_pause();
     clock_virtual_pause();
     rs.state = state;
+    if (was_running) {
+        monitor_event_emit("STOP", NULL);
+        if (state != RUN_STATE_DEBUG && rs.stop_notify) {
+            rs.stop_notify();
+        }
+    }
+}
+
+void runstate_set_stop_notify(void (*fn)(void))
+{
+    rs.stop_notify = fn;
+}
+
+bool runstate_needs_reset(void)
+{
+    return rs.state == RUN_STATE_SHUTDOWN;
 }
 
 void qemu_system_reset(void)
@@ -109,6 +169,17 @@ void qemu_system_reset_request(ShutdownCause cause)
     main_loop_wakeup(main_loop_default());
 }
 
+void qemu_system_reset_request_qmp(void)
+{
+    qemu_system_reset_request((ShutdownCause)RUNSTATE_RESET_QMP);
+}
+
+void qemu_system_powerdown_request(void)
+{
+    monitor_event_emit("POWERDOWN", NULL);
+    system_powerdown_press(rs.ms);
+}
+
 static void runstate_machine_shutdown(ShutdownCause cause, int exit_code)
 {
     qemu_system_shutdown_request(cause, exit_code);
@@ -133,6 +204,8 @@ void runstate_exit(int code)
     if (rs.vcpus_started) {
         cpus_pause();
     }
+    /* What the monitors queued (the reply to quit, SHUTDOWN) goes out first. */
+    monitor_flush_all();
     qemu_chr_cleanup();
     if (rs.cfg.pidfile) {
         unlink(rs.cfg.pidfile);
@@ -154,6 +227,10 @@ static void runstate_handle_requests(void)
         ShutdownCause cause = (ShutdownCause)(sd - 1);
 
         bql_lock();
+        /* QEMU's sifive_test exits at once on a failure code: no event for it. */
+        if (cause != SHUTDOWN_CAUSE_GUEST_PANIC) {
+            runstate_emit_cause("SHUTDOWN", (int)cause);
+        }
         if (cause == SHUTDOWN_CAUSE_GUEST_SHUTDOWN && rs.cfg.no_shutdown) {
             /* -no-shutdown: the VM stays, stopped, for a monitor to look at. */
             vm_stop(RUN_STATE_SHUTDOWN);
@@ -169,11 +246,13 @@ static void runstate_handle_requests(void)
 
         bql_lock();
         if (rs.cfg.no_reboot && cause == SHUTDOWN_CAUSE_GUEST_RESET) {
+            runstate_emit_cause("SHUTDOWN", (int)cause);
             runstate_exit(0);
         }
         was_running = rs.state == RUN_STATE_RUNNING;
         cpus_pause();
         qemu_system_reset();
+        runstate_emit_cause("RESET", (int)cause);
         if (was_running) {
             cpus_resume();
         } else if (rs.state == RUN_STATE_SHUTDOWN) {

@@ -10,6 +10,19 @@
 #include <glib.h>
 #include "util/keyval.h"
 
+/*
+ * One monitor the command line asked for: -monitor DEV, -qmp DEV,
+ * -qmp-pretty DEV (a -serial style spec in `dev`), or -mon chardev=ID
+ * (`chardev` names a -chardev).
+ */
+typedef struct MonitorOpt {
+    const char *arg;    /* the option as given, for messages */
+    const char *dev;    /* -monitor/-qmp: the chardev spec; NULL with -mon */
+    const char *chardev;/* -mon: the -chardev id */
+    bool qmp;           /* mode=control */
+    bool pretty;
+} MonitorOpt;
+
 /* One -drive, kept for the block devices to come. */
 typedef struct DriveOpt {
     char *arg;          /* the option text, for messages */
@@ -40,6 +53,9 @@ typedef struct SystemConfig {
     GPtrArray *device_args;
     GPtrArray *drives;          /* DriveOpt * */
     GPtrArray *netdevs;         /* Opts *, implied key "type" */
+    GPtrArray *monitors;        /* MonitorOpt *, in order */
+    bool default_monitor;       /* no -monitor/-qmp/-mon: the default one (stdio with -nographic) */
+    const char *gdb_dev;        /* -gdb DEV / -s; NULL: no stub */
 
     bool nographic;
     bool display_none;
@@ -70,5 +86,28 @@ typedef struct SystemConfig {
 bool system_parse_args(int argc, char **argv, SystemConfig *cfg);
 /* The -help text. */
 void system_print_help(const char *progname);
+
+/* ---- vl-monitor.c: monitors and their hooks */
+
+typedef struct MachineState MachineState;
+typedef struct BlockBackend BlockBackend;
+
+/* Install the MonitorHooks over this machine (before any monitor exists). */
+void vl_monitor_init(MachineState *ms, const SystemConfig *cfg);
+/*
+ * Create every monitor of cfg->monitors, and an HMP on each "mon:" serial
+ * (after the machine, so that the serial port has the mux's focus).
+ * Exits with a message on a bad spec.  Returns true if one of them asked
+ * for wait=on: the caller runs vl_monitor_wait() before starting the guest.
+ */
+void vl_monitor_create(const SystemConfig *cfg, MachineState *ms);
+void vl_monitor_wait(void);
+/* A -drive backend, for query-block. */
+void vl_monitor_add_drive(const char *id, BlockBackend *blk);
+
+/* ---- vl-gdb.c: the GDB stub on the main loop */
+
+/* -gdb DEV: listen; false with *errp set.  "none" stops a running stub. */
+bool vl_gdb_start(const char *dev, Error **errp);
 
 #endif

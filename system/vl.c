@@ -3,7 +3,8 @@
  * in order.  Parse the command line (system/options.c), answer the help
  * requests, check what needs the whole line, set up logging, detach with
  * -daemonize, start TCG, create the chardevs, build the machine, load the
- * images, add -device devices, reset everything and run the main loop.
+ * images, add -device devices, attach the monitors (vl-monitor.c) and the
+ * GDB stub (vl-gdb.c), reset everything and run the main loop.
  * Every user mistake ends here with one line naming it and exit status 1
  * (error_report_err); library layers only return errors.
  */
@@ -381,9 +382,23 @@ static void vl_create_chardevs(void)
             vl_fail(err);
         }
     }
-    /* -nographic without -serial: the serial port and the monitor share stdio. */
+    /*
+     * QEMU's defaults (qemu_create_default_devices): -nographic puts the
+     * serial port and the human monitor on stdio, multiplexed (C-a c)
+     * unless -serial, -monitor, -qmp or -mon took one of them elsewhere.
+     */
+    if (config.nodefaults) {
+        config.default_monitor = false;
+    }
     if (config.serial->len == 0 && !config.nodefaults) {
-        g_ptr_array_add(config.serial, config.nographic ? "mon:stdio" : "null");
+        g_ptr_array_add(config.serial, !config.nographic         ? "null"
+                                       : config.default_monitor ? "mon:stdio"
+                                                                : "stdio");
+    } else if (config.nographic && config.default_monitor) {
+        MonitorOpt *m = g_new0(MonitorOpt, 1);
+
+        m->arg = m->dev = "stdio";
+        g_ptr_array_add(config.monitors, m);
     }
     for (unsigned i = 0; i < config.serial->len && i < MACHINE_MAX_SERIAL; i++) {
         const char *spec = g_ptr_array_index(config.serial, i);
@@ -458,6 +473,7 @@ static void vl_create_backends(void)
             vl_fail(err);
         }
         virtio_bus_add_drive(id, blk);
+        vl_monitor_add_drive(id, blk);
         if (strcmp(d->interface, "virtio") == 0) {
             dev = qdev_new("virtio-blk-device");
             qdev_prop_set_string(dev, "drive", id);
@@ -551,6 +567,8 @@ int main(int argc, char **argv)
     config.device_args = g_ptr_array_new();
     config.drives = g_ptr_array_new();
     config.netdevs = g_ptr_array_new();
+    config.monitors = g_ptr_array_new();
+    config.default_monitor = true;
 
     if (!system_parse_args(argc, argv, &config)) {
         exit(1);
@@ -575,13 +593,23 @@ int main(int argc, char **argv)
     runstate_init(&machine, &rc);
 
     vl_start_tcg();
+    vl_monitor_init(&machine, &config);
     bql_lock();
     vl_create_chardevs();
     vl_build_machine(mc);
     vl_create_backends();
     vl_create_devices();
     cpus_init(&machine);
+    vl_monitor_create(&config, &machine);
+    if (config.gdb_dev && !vl_gdb_start(config.gdb_dev, &err)) {
+        error_prepend(&err, "-gdb %s", config.gdb_dev);
+        vl_fail(err);
+    }
     qemu_system_reset();
+    bql_unlock();
+    /* wait=on monitors: the first client comes before the guest starts. */
+    vl_monitor_wait();
+    bql_lock();
     if (!config.start_paused) {
         vm_start();
     }

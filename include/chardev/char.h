@@ -83,6 +83,17 @@ Chardev *qemu_chr_find(const char *label);
 const char *qemu_chr_label(const Chardev *chr);
 /* QEMU's description for `info chardev` ("stdio", "pty:/dev/pts/3", ...). */
 const char *qemu_chr_filename(const Chardev *chr);
+/* Is chr a mux (several frontends, C-a escapes)? */
+bool qemu_chr_is_mux(const Chardev *chr);
+/* Has a frontend attached to chr (QEMU's frontend-open in query-chardev)? */
+bool qemu_chr_has_frontend(const Chardev *chr);
+/*
+ * Give the first frontend of chr (a mux's first frontend, whatever has
+ * the focus) bytes as if the backend had received them: the system
+ * layer's console power button.  Returns how many it took (only what
+ * its can_read allows).  Main loop, big lock held.
+ */
+int qemu_chr_send_to_frontend(Chardev *chr, const uint8_t *buf, int len);
 /* Call fn for every chardev, in creation order. */
 void qemu_chr_foreach(void (*fn)(Chardev *chr, void *opaque), void *opaque);
 /* Close every backend (restores the terminal); at exit. */

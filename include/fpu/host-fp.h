@@ -13,6 +13,12 @@
  *
  * Values are passed as raw bit patterns (uint32_t/uint64_t), never as host
  * float/double, so that NaN payloads and signs survive untouched.
+ *
+ * In round-to-nearest-even every operation first tries an inline fast path
+ * (include/fpu/host-fp-fast.h, which targets may also call directly): host
+ * arithmetic under the default MXCSR with the flags derived from the
+ * result, because reading MXCSR back is slow; what it cannot decide goes
+ * the careful way described above.
  */
 #ifndef MORPH_FPU_HOST_FP_H
 #define MORPH_FPU_HOST_FP_H

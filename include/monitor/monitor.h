@@ -110,6 +110,20 @@ MonitorMode monitor_mode(const Monitor *mon);
 bool monitor_qmp_negotiated(const Monitor *mon);
 
 /*
+ * A mux (the serial console shared with the monitor, C-a c) gave this
+ * HMP session the input focus (in) or took it away, as QEMU's
+ * CHR_EVENT_MUX_IN/OUT: the first focus opens the session (banner and
+ * prompt), later ones show the prompt again; losing it ends the line.
+ */
+void monitor_mux_focus(Monitor *mon, bool in);
+
+/*
+ * Run one HMP command line outside any session (GDB's `monitor CMD`):
+ * its text, "\n"-terminated lines, is appended to `out`.
+ */
+void monitor_hmp_command(const char *line, GString *out);
+
+/*
  * Send an event to every QMP monitor past capabilities negotiation, as
  * {"timestamp": {"seconds": S, "microseconds": U}, "event": NAME, "data": DATA}
  * with the host's wall-clock time.  `data` (may be NULL: no "data" member)

@@ -31,6 +31,13 @@ void cpus_kick(CPUState *cs);
 void cpus_run_on_cpu(CPUState *cs, void (*fn)(CPUState *cs, void *data), void *data);
 /* The vCPU side of the machine's requests (kick, run on a vCPU). */
 void cpus_machine_ops(MachineSystemOps *ops);
+/*
+ * A hart's cpu_exec() returned EXCP_DEBUG (breakpoint, watchpoint, step):
+ * fn(cs) runs on the vCPU thread with the big lock held; it may call
+ * cpus_pause() (which then only asks the thread to park) and hand the
+ * stop to the main loop.  A hart with cs->stopped set is not run.
+ */
+void cpus_set_debug_hook(void (*fn)(CPUState *cs));
 /* Host thread id of the vCPU thread (0 before start), for `info cpus`. */
 long cpus_thread_id(void);
 

@@ -189,4 +189,5 @@ const TargetOps riscv64_target_ops = {
     .gdb_read_register = riscv_gdb_read_register,
     .gdb_write_register = riscv_gdb_write_register,
     .gdb_get_xml = riscv_gdb_xml,
+    .get_phys_page_debug = riscv_cpu_get_phys_page_debug,
 };

@@ -220,6 +220,8 @@ void riscv_cpu_do_interrupt(CPUState *cs);
 bool riscv_cpu_has_work(CPUState *cs);
 bool riscv_cpu_tlb_fill(CPUState *cs, vaddr addr, int size, MMUAccessType access_type,
                         int mmu_idx, bool probe, uintptr_t retaddr);
+/* The debugger's page walk: no side effects, -1 if unmapped (mmu.c). */
+hwaddr riscv_cpu_get_phys_page_debug(CPUState *cs, vaddr addr);
 void riscv_cpu_do_transaction_failed(CPUState *cs, hwaddr physaddr, vaddr addr, unsigned size,
                                      MMUAccessType access_type, int mmu_idx, uintptr_t retaddr);
 

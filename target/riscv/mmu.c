@@ -311,3 +311,46 @@ void riscv_cpu_do_transaction_failed(CPUState *cs, hwaddr physaddr, vaddr addr, 
 {
     riscv_raise_exception(cpu_env(cs), riscv_access_fault_cause(access_type), addr, retaddr);
 }
+
+/* ---- the debugger's view (TargetOps get_phys_page_debug) */
+
+/* The walk may want to set A/D: say it did, and leave guest memory alone. */
+static RISCVPTECas ptw_debug_cmpxchg(void *opaque, hwaddr pa, uint64_t old, uint64_t new)
+{
+    return RISCV_PTE_CAS_OK;
+}
+
+static const RISCVPTWOps riscv_ptw_debug = {
+    .load = ptw_sysmem_load,
+    .cmpxchg = ptw_debug_cmpxchg,
+};
+
+/*
+ * The physical page behind `addr` as a debugger (gdbstub, HMP x) sees it:
+ * the current mode's translation regime, no A/D update, no TLB fill, no
+ * fault, and no PMP check on the result (QEMU's
+ * riscv_cpu_get_phys_page_debug skips it too).  Every valid leaf is
+ * visible: the walk runs as S with SUM and MXR, so that user and
+ * execute-only pages read as well.  -1: not mapped.
+ */
+hwaddr riscv_cpu_get_phys_page_debug(CPUState *cs, vaddr addr)
+{
+    CPURISCVState *env = cpu_env(cs);
+    PTWRequest req = {
+        .addr = addr,
+        .access_type = MMU_DATA_LOAD,
+        .mode = PRV_S,
+        .sum = true,
+        .mxr = true,
+    };
+    unsigned vm = (unsigned)(env->satp >> 60);
+    RISCVTranslation t;
+
+    if (env->priv == PRV_M || !env->cfg.mmu || !riscv_has_ext(env, RVS) || vm == VM_1_10_MBARE) {
+        return addr & ~(hwaddr)(RISCV_PAGE_SIZE - 1);
+    }
+    if (ptw_walk(env, &riscv_ptw_debug, cs, &req, &t) != RISCV_EXCP_NONE) {
+        return (hwaddr)-1;
+    }
+    return t.paddr & ~(hwaddr)(RISCV_PAGE_SIZE - 1);
+}

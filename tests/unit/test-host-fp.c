@@ -7,12 +7,15 @@
  * comparisons).  The random cases hold the host SSE path and the exact
  * software path against each other, bit for bit and flag for flag, in the
  * four rounding modes x86 has, with operands biased towards the edges
- * (underflow threshold, overflow, signed zeros, NaNs).
+ * (underflow threshold, overflow, signed zeros, NaNs), and starting from
+ * random accrued flags so that the inline fast paths (host-fp-fast.h),
+ * which skip work for flags already raised, are held to the same rules.
  */
 #include <glib.h>
 #include <stdint.h>
 #include <string.h>
 #include "fpu/host-fp.h"
+#include "fpu/host-fp-fast.h"
 
 enum {
     NX = HFP_FLAG_INEXACT,
@@ -629,6 +632,33 @@ static uint64_t gen64(uint64_t *st)
     }
 }
 
+/*
+ * Flags accrued before the operation: none (inexact must be detected),
+ * inexact alone (the fast paths' common case) or any mix.
+ */
+static uint8_t gen_flags(uint64_t *st)
+{
+    uint64_t r = rng_next(st);
+
+    switch (r & 3) {
+    case 0:
+    case 1:
+        return 0;
+    case 2:
+        return NX;
+    default:
+        return (uint8_t)((r >> 8) & 0x1f);
+    }
+}
+
+/* A host-path and a soft-path status with the same accrued flags. */
+static void cross_status(HostFPRound mode, uint64_t *st, HostFPStatus *h, HostFPStatus *s)
+{
+    *h = status(mode, false);
+    *s = status(mode, true);
+    h->flags = s->flags = gen_flags(st);
+}
+
 typedef uint32_t (*Bin32)(HostFPStatus *, uint32_t, uint32_t);
 typedef uint64_t (*Bin64)(HostFPStatus *, uint64_t, uint64_t);
 
@@ -662,9 +692,12 @@ static void cross_bin32(const char *name, Bin32 fn)
 
     for (int m = 0; m < 4; m++) {
         for (int i = 0; i < CROSS_ITERATIONS; i++) {
-            uint32_t a = gen32(&st), b = gen32(&st);
-            HostFPStatus h = status(all_modes[m], false), s = status(all_modes[m], true);
-            uint32_t hr = fn(&h, a, b), sr = fn(&s, a, b);
+            uint32_t a = gen32(&st), b = gen32(&st), hr, sr;
+            HostFPStatus h, s;
+
+            cross_status(all_modes[m], &st, &h, &s);
+            hr = fn(&h, a, b);
+            sr = fn(&s, a, b);
 
             if (hr != sr || h.flags != s.flags) {
                 report32(name, all_modes[m], a, b, 0, hr, h.flags, sr, s.flags);
@@ -679,9 +712,12 @@ static void cross_bin64(const char *name, Bin64 fn)
 
     for (int m = 0; m < 4; m++) {
         for (int i = 0; i < CROSS_ITERATIONS; i++) {
-            uint64_t a = gen64(&st), b = gen64(&st);
-            HostFPStatus h = status(all_modes[m], false), s = status(all_modes[m], true);
-            uint64_t hr = fn(&h, a, b), sr = fn(&s, a, b);
+            uint64_t a = gen64(&st), b = gen64(&st), hr, sr;
+            HostFPStatus h, s;
+
+            cross_status(all_modes[m], &st, &h, &s);
+            hr = fn(&h, a, b);
+            sr = fn(&s, a, b);
 
             if (hr != sr || h.flags != s.flags) {
                 report64(name, all_modes[m], a, b, 0, hr, h.flags, sr, s.flags);
@@ -739,9 +775,12 @@ static void test_cross_narrow(void)
             /* Doubles around the single-precision range edges, and random ones. */
             uint64_t exp = r & 1 ? (r >> 8) % 2048 : 1023 - 160 + (r >> 8) % 320;
             uint64_t a = (rng_next(&st) & 0x800fffffffffffffull) | (exp << 52);
-            HostFPStatus h = status(all_modes[m], false), s = status(all_modes[m], true);
-            uint32_t hr = narrow_2(&h, (uint32_t)(a >> 32), (uint32_t)a);
-            uint32_t sr = narrow_2(&s, (uint32_t)(a >> 32), (uint32_t)a);
+            HostFPStatus h, s;
+            uint32_t hr, sr;
+
+            cross_status(all_modes[m], &st, &h, &s);
+            hr = narrow_2(&h, (uint32_t)(a >> 32), (uint32_t)a);
+            sr = narrow_2(&s, (uint32_t)(a >> 32), (uint32_t)a);
 
             if (hr != sr || h.flags != s.flags) {
                 report64("f64_to_f32", all_modes[m], a, 0, 0, hr, h.flags, sr, s.flags);
@@ -779,23 +818,25 @@ static void test_cross_underflow_edge(void)
         memcpy(&db, &dq, 8);
         db += (uint64_t)((int64_t)(rng_next(&st) % 7) - 3);
         for (int m = 0; m < 4; m++) {
-            HostFPStatus h = status(all_modes[m], false), s = status(all_modes[m], true);
-            uint32_t hr = hfp_mul32(&h, a, b), sr = hfp_mul32(&s, a, b);
+            HostFPStatus h, s;
+            uint32_t hr, sr;
             uint64_t dhr, dsr;
+
+            cross_status(all_modes[m], &st, &h, &s);
+            hr = hfp_mul32(&h, a, b);
+            sr = hfp_mul32(&s, a, b);
 
             if (hr != sr || h.flags != s.flags) {
                 report32("mul32 edge", all_modes[m], a, b, 0, hr, h.flags, sr, s.flags);
             }
             uf_seen += (h.flags & UF) != 0;
-            h = status(all_modes[m], false);
-            s = status(all_modes[m], true);
+            cross_status(all_modes[m], &st, &h, &s);
             dhr = hfp_mul64(&h, da, db);
             dsr = hfp_mul64(&s, da, db);
             if (dhr != dsr || h.flags != s.flags) {
                 report64("mul64 edge", all_modes[m], da, db, 0, dhr, h.flags, dsr, s.flags);
             }
-            h = status(all_modes[m], false);
-            s = status(all_modes[m], true);
+            cross_status(all_modes[m], &st, &h, &s);
             /* (2^-126 * a) / a's neighbour: quotients around the edge too. */
             hr = hfp_div32(&h, b, a ^ 0x40000000u);
             sr = hfp_div32(&s, b, a ^ 0x40000000u);
@@ -824,15 +865,18 @@ static void test_cross_fma(void)
             uint32_t a = gen32(&st), b = gen32(&st), c = gen32(&st);
             uint64_t da = gen64(&st), db = gen64(&st), dc = gen64(&st);
             int neg = (int)(rng_next(&st) & 3);
-            HostFPStatus h = status(all_modes[m], false), s = status(all_modes[m], true);
-            uint32_t hr = hfp_muladd32(&h, a, b, c, neg), sr = hfp_muladd32(&s, a, b, c, neg);
+            HostFPStatus h, s;
+            uint32_t hr, sr;
             uint64_t dhr, dsr;
+
+            cross_status(all_modes[m], &st, &h, &s);
+            hr = hfp_muladd32(&h, a, b, c, neg);
+            sr = hfp_muladd32(&s, a, b, c, neg);
 
             if (hr != sr || h.flags != s.flags) {
                 report32("muladd32", all_modes[m], a, b, c, hr, h.flags, sr, s.flags);
             }
-            h = status(all_modes[m], false);
-            s = status(all_modes[m], true);
+            cross_status(all_modes[m], &st, &h, &s);
             dhr = hfp_muladd64(&h, da, db, dc, neg);
             dsr = hfp_muladd64(&s, da, db, dc, neg);
             if (dhr != dsr || h.flags != s.flags) {
@@ -841,6 +885,339 @@ static void test_cross_fma(void)
         }
     }
     g_assert_cmpint(mismatches, ==, 0);
+}
+
+/* Operands for conversions: around the integer range edges, halves (ties), and random. */
+static uint64_t gen_convert64(uint64_t *st)
+{
+    uint64_t r = rng_next(st);
+    /* Exponents of 2^-2 .. 2^66 cover fractions, ties and every range edge. */
+    uint64_t exp = 1023 - 2 + (r >> 8) % 69;
+    uint64_t frac = rng_next(st) & 0x000fffffffffffffull;
+
+    switch (r % 4) {
+    case 0:
+        return gen64(st);
+    case 1:
+        /* Few low bits set: exact integers and exact halves. */
+        frac &= 0x000ff00000000000ull | (rng_next(st) & 0x1800);
+        break;
+    default:
+        break;
+    }
+    return (r & 0x80 ? 0x8000000000000000ull : 0) | (exp << 52) | frac;
+}
+
+static uint64_t gen_int(uint64_t *st)
+{
+    uint64_t r = rng_next(st), v = rng_next(st);
+
+    switch (r % 4) {
+    case 0:
+        return v;
+    case 1:
+        return v >> (r >> 8) % 64; /* all magnitudes */
+    case 2:
+        return -(v >> (r >> 8) % 64);
+    default:
+        /* Around 2^24, 2^53, 2^31, 2^63 and their neighbours. */
+        return ((uint64_t)1 << (24 + (r >> 8) % 40)) + (int64_t)((r >> 16) % 5) - 2;
+    }
+}
+
+static void test_cross_convert(void)
+{
+    uint64_t st = 0x6a09e667f3bcc908ull;
+
+    mismatches = 0;
+    for (int m = 0; m < 4; m++) {
+        for (int i = 0; i < CROSS_ITERATIONS; i++) {
+            uint64_t d = gen_convert64(&st), n = gen_int(&st);
+            uint32_t f;
+            uint8_t hf[8], sf[8];
+            uint64_t hr[8], sr[8];
+            HostFPStatus h, s;
+
+            {
+                /* The same value as a binary32 (rounded toward zero, so no new NaNs). */
+                HostFPStatus t = status(HFP_ROUND_TO_ZERO, true);
+
+                f = hfp_f64_to_f32(&t, d);
+            }
+            for (int k = 0; k < 8; k++) {
+                cross_status(all_modes[m], &st, &h, &s);
+                s.flags = h.flags;
+                switch (k) {
+                case 0:
+                    hr[k] = (uint64_t)hfp_f64_to_i32(&h, d);
+                    sr[k] = (uint64_t)hfp_f64_to_i32(&s, d);
+                    break;
+                case 1:
+                    hr[k] = hfp_f64_to_u32(&h, d);
+                    sr[k] = hfp_f64_to_u32(&s, d);
+                    break;
+                case 2:
+                    hr[k] = (uint64_t)hfp_f64_to_i64(&h, d);
+                    sr[k] = (uint64_t)hfp_f64_to_i64(&s, d);
+                    break;
+                case 3:
+                    hr[k] = hfp_f64_to_u64(&h, d);
+                    sr[k] = hfp_f64_to_u64(&s, d);
+                    break;
+                case 4:
+                    hr[k] = (uint64_t)hfp_f32_to_i64(&h, f) ^ hfp_f32_to_u32(&h, f);
+                    sr[k] = (uint64_t)hfp_f32_to_i64(&s, f) ^ hfp_f32_to_u32(&s, f);
+                    break;
+                case 5:
+                    hr[k] = hfp_i64_to_f64(&h, (int64_t)n) ^ hfp_u32_to_f32(&h, (uint32_t)n);
+                    sr[k] = hfp_i64_to_f64(&s, (int64_t)n) ^ hfp_u32_to_f32(&s, (uint32_t)n);
+                    break;
+                case 6:
+                    hr[k] = hfp_u64_to_f64(&h, n) ^ hfp_i32_to_f32(&h, (int32_t)n);
+                    sr[k] = hfp_u64_to_f64(&s, n) ^ hfp_i32_to_f32(&s, (int32_t)n);
+                    break;
+                default:
+                    hr[k] = hfp_i64_to_f32(&h, (int64_t)n) ^ (uint64_t)hfp_u64_to_f32(&h, n) << 32;
+                    sr[k] = hfp_i64_to_f32(&s, (int64_t)n) ^ (uint64_t)hfp_u64_to_f32(&s, n) << 32;
+                    break;
+                }
+                hf[k] = h.flags;
+                sf[k] = s.flags;
+                if (hr[k] != sr[k] || hf[k] != sf[k]) {
+                    report64(k < 5 ? "to int" : "from int", all_modes[m], k < 5 ? d : n, k, 0,
+                             hr[k], hf[k], sr[k], sf[k]);
+                }
+            }
+        }
+    }
+    g_assert_cmpint(mismatches, ==, 0);
+}
+
+/*
+ * The inline fast paths on their own: whenever one accepts an operation,
+ * its result and flags (ORed into the accrued ones) must be the software
+ * path's; when it declines, it must leave both untouched.  Operands mix
+ * the edge generators with ordinary values (where the fast paths must
+ * accept most of the time, or they would be pointless).
+ */
+static uint64_t ordinary64(uint64_t *st)
+{
+    uint64_t r = rng_next(st);
+
+    return (r & 0x800fffffffffffffull) | ((uint64_t)(1023 - 40 + (r >> 52) % 80) << 52);
+}
+
+static uint32_t ordinary32(uint64_t *st)
+{
+    uint64_t r = rng_next(st);
+
+    return ((uint32_t)r & 0x807fffffu) | ((uint32_t)(127 - 20 + (r >> 40) % 40) << 23);
+}
+
+typedef struct FastCount {
+    const char *name;
+    int tried, accepted;
+} FastCount;
+
+static void fast_check64(FastCount *fc, bool ok, uint64_t a, uint64_t b, uint64_t c, uint8_t init,
+                         uint32_t flags, uint64_t r, uint64_t sr, uint8_t sf)
+{
+    fc->tried++;
+    if (!ok) {
+        if (flags != init || r != 0x5a5a5a5a5a5a5a5aull) {
+            report64(fc->name, 0, a, b, c, r, (uint8_t)flags, 0, init);
+        }
+        return;
+    }
+    fc->accepted++;
+    if (r != sr || flags != sf) {
+        report64(fc->name, 0, a, b, c, r, (uint8_t)flags, sr, sf);
+    }
+}
+
+static void fast_check32(FastCount *fc, bool ok, uint32_t a, uint32_t b, uint32_t c, uint8_t init,
+                         uint32_t flags, uint32_t r, uint32_t sr, uint8_t sf)
+{
+    fast_check64(fc, ok, a, b, c, init, flags, r == 0x5a5a5a5au ? 0x5a5a5a5a5a5a5a5aull : r, sr,
+                 sf);
+}
+
+static void test_fast_paths(void)
+{
+    uint64_t st = 0x3f84d5b5b5470917ull;
+    FastCount c64[] = {{"fast add64"},  {"fast sub64"},    {"fast mul64"},     {"fast div64"},
+                       {"fast sqrt64"}, {"fast muladd64"}, {"fast f64_to_f32"}};
+    FastCount c32[] = {{"fast add32"}, {"fast sub32"},  {"fast mul32"},
+                       {"fast div32"}, {"fast sqrt32"}, {"fast muladd32"}};
+
+    if (!(hfp_host_caps & HFP_CAP_FAST)) {
+        g_test_skip("this process's MXCSR is not the IEEE default: no fast paths");
+        return;
+    }
+    mismatches = 0;
+    for (int i = 0; i < 4 * CROSS_ITERATIONS; i++) {
+        bool edge = rng_next(&st) & 1;
+        uint64_t a = edge ? gen64(&st) : ordinary64(&st);
+        uint64_t b = edge ? gen64(&st) : ordinary64(&st);
+        uint64_t c = edge ? gen64(&st) : ordinary64(&st);
+        uint32_t x = edge ? gen32(&st) : ordinary32(&st);
+        uint32_t y = edge ? gen32(&st) : ordinary32(&st);
+        uint32_t z = edge ? gen32(&st) : ordinary32(&st);
+        int neg = (int)(rng_next(&st) & 3);
+        uint8_t init = gen_flags(&st);
+        HostFPStatus s;
+        uint32_t flags, r32, sr32;
+        uint64_t r, sr;
+        bool ok;
+
+#define SOFT(call) (s = status(HFP_ROUND_NEAREST_EVEN, true), s.flags = init, (call))
+#define FAST64(k, fast, soft_call)                                                                 \
+    do {                                                                                           \
+        flags = init;                                                                              \
+        r = 0x5a5a5a5a5a5a5a5aull;                                                                 \
+        ok = (fast);                                                                               \
+        sr = SOFT(soft_call);                                                                      \
+        fast_check64(&c64[k], ok, a, b, c, init, flags, r, sr, s.flags);                           \
+    } while (0)
+#define FAST32(k, fast, soft_call)                                                                 \
+    do {                                                                                           \
+        flags = init;                                                                              \
+        r32 = 0x5a5a5a5au;                                                                         \
+        ok = (fast);                                                                               \
+        sr32 = SOFT(soft_call);                                                                    \
+        fast_check32(&c32[k], ok, x, y, z, init, flags, r32, sr32, s.flags);                       \
+    } while (0)
+
+        FAST64(0, hfp_fast_addsub64(a, b, false, &flags, &r), hfp_add64(&s, a, b));
+        FAST64(1, hfp_fast_addsub64(a, b, true, &flags, &r), hfp_sub64(&s, a, b));
+        FAST64(2, hfp_fast_mul64(a, b, &flags, &r), hfp_mul64(&s, a, b));
+        FAST64(3, hfp_fast_div64(a, b, &flags, &r), hfp_div64(&s, a, b));
+        FAST64(4, hfp_fast_sqrt64(a & HFP_F64_ABS, &flags, &r), hfp_sqrt64(&s, a & HFP_F64_ABS));
+        FAST64(5, hfp_fast_muladd64(a, b, c, neg, &flags, &r), hfp_muladd64(&s, a, b, c, neg));
+        flags = init;
+        r32 = 0x5a5a5a5au;
+        ok = hfp_fast_f64_to_f32(a >> (edge ? 0 : 3) << (edge ? 0 : 3), &flags, &r32);
+        sr32 = SOFT(hfp_f64_to_f32(&s, a >> (edge ? 0 : 3) << (edge ? 0 : 3)));
+        fast_check32(&c64[6], ok, a, 0, 0, init, flags, r32, sr32, s.flags);
+        FAST32(0, hfp_fast_addsub32(x, y, false, &flags, &r32), hfp_add32(&s, x, y));
+        FAST32(1, hfp_fast_addsub32(x, y, true, &flags, &r32), hfp_sub32(&s, x, y));
+        FAST32(2, hfp_fast_mul32(x, y, &flags, &r32), hfp_mul32(&s, x, y));
+        FAST32(3, hfp_fast_div32(x, y, &flags, &r32), hfp_div32(&s, x, y));
+        FAST32(4, hfp_fast_sqrt32(x & HFP_F32_ABS, &flags, &r32), hfp_sqrt32(&s, x & HFP_F32_ABS));
+        FAST32(5, hfp_fast_muladd32(x, y, z, neg, &flags, &r32), hfp_muladd32(&s, x, y, z, neg));
+#undef FAST32
+#undef FAST64
+#undef SOFT
+    }
+    g_assert_cmpint(mismatches, ==, 0);
+    for (size_t k = 0; k < G_N_ELEMENTS(c64); k++) {
+        g_test_message("%s: %d of %d accepted", c64[k].name, c64[k].accepted, c64[k].tried);
+        /* Half the operands are ordinary: most of those must take the fast path. */
+        g_assert_cmpint(c64[k].accepted, >, c64[k].tried / (k == 5 ? 8 : 3));
+    }
+    for (size_t k = 0; k < G_N_ELEMENTS(c32); k++) {
+        g_test_message("%s: %d of %d accepted", c32[k].name, c32[k].accepted, c32[k].tried);
+        g_assert_cmpint(c32[k].accepted, >, c32[k].tried / (k == 5 ? 8 : 3));
+    }
+}
+
+/* Comparisons, min/max and widening without NaNs: inline, no flags, the software answers. */
+static void test_fast_noround(void)
+{
+    uint64_t st = 0x0801f2e2858efc16ull;
+
+    mismatches = 0;
+    for (int i = 0; i < CROSS_ITERATIONS; i++) {
+        uint64_t a = gen64(&st), b = rng_next(&st) & 1 ? a ^ 0x8000000000000000ull : gen64(&st);
+        uint32_t x = gen32(&st), y = rng_next(&st) & 1 ? x ^ 0x80000000u : gen32(&st);
+        HostFPStatus s = status(HFP_ROUND_NEAREST_EVEN, true);
+        uint64_t w;
+
+        if (hfp_no_nan64(a, b)) {
+            if (hfp_minmax64_ordered(a, b, false) != hfp_min_num64(&s, a, b) ||
+                hfp_minmax64_ordered(a, b, true) != hfp_max_num64(&s, a, b) ||
+                (hfp_f64(a) < hfp_f64(b)) != hfp_lt64(&s, a, b) ||
+                (hfp_f64(a) <= hfp_f64(b)) != hfp_le64(&s, a, b) ||
+                (hfp_f64(a) == hfp_f64(b)) != hfp_eq64(&s, a, b) || s.flags) {
+                report64("noround64", 0, a, b, 0, 0, s.flags, 0, 0);
+            }
+        }
+        if (hfp_no_nan32(x, y)) {
+            if (hfp_minmax32_ordered(x, y, false) != hfp_min_num32(&s, x, y) ||
+                hfp_minmax32_ordered(x, y, true) != hfp_max_num32(&s, x, y) ||
+                (hfp_f32(x) < hfp_f32(y)) != hfp_lt32(&s, x, y) ||
+                (hfp_f32(x) <= hfp_f32(y)) != hfp_le32(&s, x, y) ||
+                (hfp_f32(x) == hfp_f32(y)) != hfp_eq32(&s, x, y) || s.flags) {
+                report32("noround32", 0, x, y, 0, 0, s.flags, 0, 0);
+            }
+        }
+        if (hfp_fast_f32_to_f64(x, &w)) {
+            s.flags = 0;
+            if (w != hfp_f32_to_f64(&s, x) || s.flags) {
+                report32("widen", 0, x, 0, 0, 0, s.flags, 0, 0);
+            }
+        } else if (!hfp_is_nan32(x)) {
+            report32("widen declined", 0, x, 0, 0, 0, 0, 0, 0);
+        }
+    }
+    g_assert_cmpint(mismatches, ==, 0);
+}
+
+/*
+ * Inexact decided from scratch (no flag accrued yet), on the cases each
+ * error-free transformation must get right; and the sticky shortcut.
+ */
+static void test_fast_inexact(void)
+{
+    static const struct {
+        const char *op;
+        uint64_t a, b;
+        uint8_t flags;
+    } cases[] = {
+        {"add", 0x3ff8000000000000ull, 0x3ff8000000000000ull, 0},  /* 1.5 + 1.5 */
+        {"add", F64_ONE, 0x3ca0000000000000ull, NX},               /* 1 + 2^-53: tie */
+        {"add", 0x4340000000000000ull, F64_ONE, NX},               /* 2^53 + 1 */
+        {"add", 0x3ff0000000000001ull, 0xbff0000000000000ull, 0},  /* cancellation */
+        {"add", 0x0000000000000003ull, 0x8000000000000001ull, 0},  /* subnormal sum */
+        {"mul", 0x3ff8000000000000ull, 0x4000000000000000ull, 0},  /* 1.5 * 2 */
+        {"mul", 0x3ff0000000000001ull, 0x3ff0000000000001ull, NX}, /* (1+u)^2 */
+        {"div", F64_ONE, 0x4010000000000000ull, 0},                /* 1 / 4 */
+        {"div", F64_ONE, 0x4008000000000000ull, NX},               /* 1 / 3 */
+        {"sqrt", 0x4010000000000000ull, 0, 0},                     /* sqrt(4) */
+        {"sqrt", 0x4000000000000000ull, 0, NX},                    /* sqrt(2) */
+        {"sqrt", 0x8000000000000000ull, 0, 0},                     /* sqrt(-0) */
+    };
+
+    if (!(hfp_host_caps & HFP_CAP_FAST)) {
+        g_test_skip("no fast paths in this process");
+        return;
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        uint64_t a = cases[i].a, b = cases[i].b, r = 0;
+        bool ok;
+
+        for (uint32_t init = 0; init <= NX; init += NX) {
+            uint32_t flags = init;
+
+            if (!strcmp(cases[i].op, "add")) {
+                ok = hfp_fast_addsub64(a, b, false, &flags, &r);
+            } else if (!strcmp(cases[i].op, "mul")) {
+                ok = hfp_fast_mul64(a, b, &flags, &r);
+            } else if (!strcmp(cases[i].op, "div")) {
+                ok = hfp_fast_div64(a, b, &flags, &r);
+            } else {
+                ok = hfp_fast_sqrt64(a, &flags, &r);
+            }
+            if (!hfp_host_has_fma() && strcmp(cases[i].op, "add") && !init) {
+                continue; /* residuals need FMA; without it the fast path may decline */
+            }
+            if (!ok || flags != (init | cases[i].flags)) {
+                g_test_message("case %zu (%s) init %02x: ok %d flags %02x", i, cases[i].op, init,
+                               ok, flags);
+                g_test_fail();
+            }
+        }
+    }
 }
 
 /*
@@ -896,5 +1273,9 @@ int main(int argc, char **argv)
     g_test_add_func("/host-fp/cross/underflow-edge", test_cross_underflow_edge);
     g_test_add_func("/host-fp/cross/fma", test_cross_fma);
     g_test_add_func("/host-fp/cross/rmm-off-ties", test_rmm_matches_rne_off_ties);
+    g_test_add_func("/host-fp/cross/convert", test_cross_convert);
+    g_test_add_func("/host-fp/fast/cross", test_fast_paths);
+    g_test_add_func("/host-fp/fast/noround", test_fast_noround);
+    g_test_add_func("/host-fp/fast/inexact", test_fast_inexact);
     return g_test_run();
 }

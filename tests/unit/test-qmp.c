@@ -1201,6 +1201,56 @@ static void test_server_tcp_hmp(void)
     g_string_free(buf, TRUE);
 }
 
+/*
+ * A monitor behind a mux (-nographic, C-a c): silent until its first
+ * focus, which opens it (banner and prompt); later focuses show the
+ * prompt again; losing the focus ends the line.  QMP ignores focus.
+ */
+static void test_mux_focus(void)
+{
+    MonitorOptions opts = {.mode = MONITOR_MODE_HMP};
+    Session *s = g_new0(Session, 1);
+    Session *q = qmp_session();
+
+    install_machine();
+    s->ch.out = g_string_new(NULL);
+    s->mon = monitor_new(&opts, &fake_ops, &s->ch);
+    expect_nothing(s);
+    monitor_mux_focus(s->mon, true);
+    g_assert_true(g_str_has_prefix(s->ch.out->str, "QEMU 7.2.0 monitor"));
+    g_assert_true(g_str_has_suffix(s->ch.out->str, "(qemu) "));
+    g_string_truncate(s->ch.out, 0);
+    send_str(s, "info sta");
+    monitor_mux_focus(s->mon, false);
+    g_assert_cmpstr(s->ch.out->str, ==, "info sta\r\n");
+    g_string_truncate(s->ch.out, 0);
+    monitor_mux_focus(s->mon, true);
+    g_assert_cmpstr(s->ch.out->str, ==, "(qemu) ");
+    /* The half-typed line was dropped with the focus. */
+    g_string_truncate(s->ch.out, 0);
+    send_str(s, "info name\r");
+    g_assert_cmpstr(s->ch.out->str, ==, "info name\r\nguest0\r\n(qemu) ");
+    monitor_mux_focus(q->mon, true);
+    monitor_mux_focus(q->mon, false);
+    expect_nothing(q);
+    session_free(s);
+    session_free(q);
+}
+
+/* GDB's `monitor CMD`: an HMP line outside any session. */
+static void test_hmp_command(void)
+{
+    GString *out = g_string_new(NULL);
+
+    install_machine();
+    monitor_hmp_command("info status", out);
+    g_assert_cmpstr(out->str, ==, "VM status: running\n");
+    g_string_truncate(out, 0);
+    monitor_hmp_command("nope", out);
+    g_assert_cmpstr(out->str, ==, "unknown command: 'nope'\n");
+    g_string_free(out, TRUE);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -1224,5 +1274,7 @@ int main(int argc, char **argv)
     g_test_add_func("/hmp/line-editing", test_hmp_line_editing);
     g_test_add_func("/server/unix-qmp", test_server_unix);
     g_test_add_func("/server/tcp-hmp", test_server_tcp_hmp);
+    g_test_add_func("/hmp/mux-focus", test_mux_focus);
+    g_test_add_func("/hmp/gdb-monitor-command", test_hmp_command);
     return g_test_run();
 }

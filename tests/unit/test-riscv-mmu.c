@@ -691,6 +691,38 @@ static void test_misaligned_cross_page(void)
     rvh_teardown();
 }
 
+/*
+ * The debugger's walk (TargetOps get_phys_page_debug): the page of any
+ * valid leaf the current mode's regime maps, whatever its permissions,
+ * with no A/D update and no TLB fill; -1 for an unmapped address;
+ * identity in M mode.
+ */
+static void test_debug_walk(void)
+{
+    uint64_t user_pte, xonly_pte;
+
+    setup();
+    pmp_allow_all();
+    use_vm(VM_1_10_SV39);
+    user_pte = map(0x12345000, DATA_PA, 0, PTE_R | PTE_U);
+    xonly_pte = map(0x22345000, DATA_PA + PG, 0, PTE_X);
+    rvh.env->priv = PRV_S;
+    g_assert_cmphex(riscv_cpu_get_phys_page_debug(rvh.cs, 0x12345123), ==, DATA_PA);
+    g_assert_cmphex(riscv_cpu_get_phys_page_debug(rvh.cs, 0x22345000), ==, DATA_PA + PG);
+    g_assert_cmphex(riscv_cpu_get_phys_page_debug(rvh.cs, 0x32345000), ==, (hwaddr)-1);
+    /* Non-canonical: not mapped either. */
+    g_assert_cmphex(riscv_cpu_get_phys_page_debug(rvh.cs, 0x0000800000000000ull), ==,
+                    (hwaddr)-1);
+    /* A and D stay as the guest left them. */
+    g_assert_cmphex(rvh_ld64(user_pte) & AD, ==, 0);
+    g_assert_cmphex(rvh_ld64(xonly_pte) & AD, ==, 0);
+    rvh.env->priv = PRV_U;
+    g_assert_cmphex(riscv_cpu_get_phys_page_debug(rvh.cs, 0x12345fff), ==, DATA_PA);
+    rvh.env->priv = PRV_M;
+    g_assert_cmphex(riscv_cpu_get_phys_page_debug(rvh.cs, 0x12345fff), ==, 0x12345000);
+    rvh_teardown();
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -719,5 +751,6 @@ int main(int argc, char **argv)
     g_test_add_func("/riscv-mmu/mmu-index", test_mmu_index);
     g_test_add_func("/riscv-mmu/mprv", test_mprv_access);
     g_test_add_func("/riscv-mmu/misaligned-cross-page", test_misaligned_cross_page);
+    g_test_add_func("/riscv-mmu/debug-walk", test_debug_walk);
     return g_test_run();
 }
