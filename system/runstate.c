@@ -18,12 +18,14 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 #include <glib.h>
 #include "chardev/char.h"
+#include "exec/cpu-exec.h"
 #include "hw/qdev.h"
 #include "monitor/monitor.h"
 #include "system/bql.h"
@@ -209,6 +211,10 @@ void runstate_exit(int code)
     qemu_chr_cleanup();
     if (rs.cfg.pidfile) {
         unlink(rs.cfg.pidfile);
+    }
+    /* As morph-riscv64 -jit-stats: the translator's figures for bench/system. */
+    if (getenv("MORPH_JIT_STATS")) {
+        tcg_jit_stats_print(stderr);
     }
     fflush(stdout);
     fflush(stderr);
