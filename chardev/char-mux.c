@@ -161,6 +161,14 @@ void chr_mux_read(Chardev *chr, const uint8_t *buf, int len)
     MuxChardev *m = mux_of(chr);
 
     for (int i = 0; i < len; i++) {
+        /*
+         * What was typed before an escape command goes to the frontend that
+         * had the focus then: "cont\r" and C-a c in one read must reach the
+         * monitor before the focus moves to the serial port.
+         */
+        if (m->got_escape) {
+            mux_flush(m);
+        }
         if (mux_escape(chr, buf[i])) {
             continue;
         }

@@ -49,11 +49,17 @@ typedef struct Liveness {
     uint32_t epoch;     /* current block (for EBB temps and constants) */
     unsigned *tb_temps; /* indices of the TEMP_TB temps */
     unsigned nb_tb_temps;
-    /*
-     * Each temp's state, by index: a dense array, because every guest
-     * memory access, call and block end rewrites the state of all globals.
-     */
+    /* Each temp's state, by index. */
     uint32_t *state;
+    /*
+     * Every guest memory access, call and block end changes the state of
+     * all globals, in one of two ways: "dead, in memory" (la_globals_reset)
+     * or "also needed in memory" (la_globals_need_mem).  Rather than
+     * rewriting every global, each records when it happened on a clock
+     * that also stamps each global's own state (state = stamp << 2 | bits),
+     * and la_get combines the three.
+     */
+    uint32_t clock, globals_reset, globals_need_mem;
 } Liveness;
 
 static bool la_is_ebb(const TCGTemp *ts)
@@ -65,22 +71,40 @@ static unsigned la_get(const Liveness *l, TCGArg idx)
 {
     uint32_t st = l->state[idx];
 
+    if (idx < l->s->nb_globals) {
+        unsigned v;
+
+        if ((st >> 2) < l->globals_reset) {
+            return TS_DEAD | TS_MEM;
+        }
+        v = st & 3;
+        return (st >> 2) < l->globals_need_mem ? v | TS_MEM : v;
+    }
     if (la_is_ebb(&l->s->temps[idx])) {
         return (st >> 2) == l->epoch ? (st & 3) : TS_DEAD;
     }
     return st & 3;
 }
 
-static void la_set(const Liveness *l, TCGArg idx, unsigned st)
+static void la_set(Liveness *l, TCGArg idx, unsigned st)
 {
-    l->state[idx] = la_is_ebb(&l->s->temps[idx]) ? (l->epoch << 2) | st : st;
+    if (idx < l->s->nb_globals) {
+        l->state[idx] = (++l->clock << 2) | st;
+    } else {
+        l->state[idx] = la_is_ebb(&l->s->temps[idx]) ? (l->epoch << 2) | st : st;
+    }
 }
 
-static void la_globals(Liveness *l, unsigned set, unsigned keep)
+/* Every global: dead in registers, needed in memory. */
+static void la_globals_reset(Liveness *l)
 {
-    for (unsigned i = 0; i < l->s->nb_globals; i++) {
-        l->state[i] = (l->state[i] & keep) | set;
-    }
+    l->globals_reset = ++l->clock;
+}
+
+/* Every global: needed in memory too (registers keep their state). */
+static void la_globals_need_mem(Liveness *l)
+{
+    l->globals_need_mem = ++l->clock;
 }
 
 static void la_tb_temps(Liveness *l, unsigned set, unsigned keep)
@@ -96,7 +120,7 @@ static void la_tb_temps(Liveness *l, unsigned set, unsigned keep)
 static void la_func_end(Liveness *l)
 {
     l->epoch++;
-    la_globals(l, TS_DEAD | TS_MEM, 0);
+    la_globals_reset(l);
     la_tb_temps(l, TS_DEAD, 0);
 }
 
@@ -104,14 +128,14 @@ static void la_func_end(Liveness *l)
 static void la_bb_end(Liveness *l)
 {
     l->epoch++;
-    la_globals(l, TS_DEAD | TS_MEM, 0);
+    la_globals_reset(l);
     la_tb_temps(l, TS_DEAD | TS_MEM, 0);
 }
 
 /* A conditional branch: memory copies needed, registers stay valid. */
 static void la_bb_sync(Liveness *l)
 {
-    la_globals(l, TS_MEM, 3);
+    la_globals_need_mem(l);
     la_tb_temps(l, TS_MEM, 3);
 }
 
@@ -205,9 +229,9 @@ static bool la_call(Liveness *l, TCGOp *op)
     }
     life = la_outputs(l, op, nb_o);
     if (!(info->flags & TCG_CALL_NO_WRITE_GLOBALS)) {
-        la_globals(l, TS_DEAD | TS_MEM, 0);
+        la_globals_reset(l);
     } else if (!(info->flags & TCG_CALL_NO_READ_GLOBALS)) {
-        la_globals(l, TS_MEM, 3);
+        la_globals_need_mem(l);
     }
     life |= la_inputs(l, op, nb_o, nb_i);
     op->life = life;
@@ -253,7 +277,7 @@ static bool la_op(Liveness *l, TCGOp *op)
     } else if (def->flags & TCG_OPF_BB_END) {
         la_bb_end(l);
     } else if (def->flags & TCG_OPF_GUEST_MEM) {
-        la_globals(l, TS_MEM, 3);
+        la_globals_need_mem(l);
     }
     life |= la_inputs(l, op, def->nb_oargs, def->nb_iargs);
     op->life = life;

@@ -72,7 +72,7 @@ static struct {
 
 void tb_maint_init(void)
 {
-    tb_cache.nb_buckets = 1 << 15;
+    tb_cache.nb_buckets = 1 << 17; /* a Linux boot makes ~40k TBs: no rehash on the way */
     tb_cache.buckets = g_new0(TranslationBlock *, tb_cache.nb_buckets);
     tb_cache.count = 0;
     tb_cache.pages = g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL, g_free);

@@ -8,6 +8,9 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -156,6 +159,15 @@ bool tcg_exec_init(const TCGExecConfig *config, Error **errp)
     }
     tc_tbs = g_ptr_array_new();
     tb_arena_init();
+#ifdef __GLIBC__
+    /*
+     * Each translation allocates its scratch arrays and frees them; with
+     * glibc's default trim threshold the top of the heap went back to the
+     * kernel and was faulted in again, zeroed, for the next TB.
+     */
+    mallopt(M_TRIM_THRESHOLD, 64 << 20);
+    mallopt(M_TOP_PAD, 4 << 20);
+#endif
     tb_maint_init();
     memset(&tcg_stats, 0, sizeof(tcg_stats));
     return true;
@@ -234,7 +246,14 @@ static int tc_search(uintptr_t p)
 
 static void tc_add(TranslationBlock *tb)
 {
+    const TranslationBlock *last =
+        tc_tbs->len ? g_ptr_array_index(tc_tbs, tc_tbs->len - 1) : NULL;
+
     /* Code is allocated upwards, so this is nearly always an append. */
+    if (!last || (uintptr_t)last->tc_ptr <= (uintptr_t)tb->tc_ptr) {
+        g_ptr_array_add(tc_tbs, tb);
+        return;
+    }
     g_ptr_array_insert(tc_tbs, tc_search((uintptr_t)tb->tc_ptr) + 1, tb);
 }
 

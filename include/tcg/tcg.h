@@ -23,8 +23,12 @@
 
 /* How many restore words each insn_start carries (the target's pc, and more). */
 #define TCG_INSN_START_WORDS 2
-#define TCG_MAX_OP_ARGS 16
+/*
+ * The widest op is a call: at most two outputs, TCG_MAX_CALL_ARGS inputs
+ * and the helper.  Every pass copies ops, so TCGOp stays that small.
+ */
 #define TCG_MAX_CALL_ARGS 7
+#define TCG_MAX_OP_ARGS (2 + TCG_MAX_CALL_ARGS + 1)
 #define TCG_MAX_INSNS 512
 /*
  * Labels live in one array allocated with the context and never moved, so
