@@ -21,6 +21,7 @@ import pty
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -84,6 +85,37 @@ def guest_program(arch, name):
         raise unittest.SkipTest(f"guest program {arch}/{name} not built "
                                 f"(needs the {arch} cross compiler)")
     return path
+
+
+def connect(addr, family=None, timeout=30.0, retry=0.1):
+    """A stream socket connected to `addr` (a path: AF_UNIX; (host, port): AF_INET),
+    retrying until the emulator listens or `timeout` passes; its timeout set."""
+    if family is None:
+        family = socket.AF_UNIX if isinstance(addr, str) else socket.AF_INET
+    deadline = time.monotonic() + timeout
+    while True:
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        try:
+            sock.connect(addr)
+            break
+        except OSError:
+            sock.close()
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(retry)
+    sock.settimeout(timeout)
+    return sock
+
+
+def recv_until(sock, marker, size=4096):
+    """Read from `sock` until `marker` (bytes) arrives or the peer closes; all it read."""
+    got = b""
+    while marker not in got:
+        chunk = sock.recv(size)
+        if not chunk:
+            break
+        got += chunk
+    return got
 
 
 def file_sha256(path, limit=None):

@@ -47,18 +47,7 @@ class Rsp:
     """GDB's side of the remote protocol, acks on, enough for a few packets."""
 
     def __init__(self, family, addr, timeout=20):
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                self.sock = socket.socket(family, socket.SOCK_STREAM)
-                self.sock.connect(addr)
-                break
-            except OSError:
-                self.sock.close()
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
-        self.sock.settimeout(timeout)
+        self.sock = morphtest.connect(addr, family, timeout, retry=0.05)
         self.buf = b""
 
     def _fill(self):

@@ -19,18 +19,7 @@ PROMPT = b"(qemu) "
 
 class Hmp:
     def __init__(self, path, timeout=30.0):
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                self.sock = socket.socket(socket.AF_UNIX)
-                self.sock.connect(path)
-                break
-            except OSError:
-                self.sock.close()
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.1)
-        self.sock.settimeout(timeout)
+        self.sock = morphtest.connect(path, timeout=timeout)
         self.banner = self.until_prompt()
 
     def until_prompt(self):

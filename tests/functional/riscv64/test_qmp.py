@@ -21,18 +21,7 @@ class Qmp:
     """A QMP client: one JSON object a line, events kept aside in order."""
 
     def __init__(self, addr, family=socket.AF_UNIX, timeout=30.0):
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                self.sock = socket.socket(family, socket.SOCK_STREAM)
-                self.sock.connect(addr)
-                break
-            except OSError:
-                self.sock.close()
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.1)
-        self.sock.settimeout(timeout)
+        self.sock = morphtest.connect(addr, family, timeout)
         self.buf = b""
         self.events = []
 

@@ -10,7 +10,6 @@ query-status says running and the guest's shell answers.
 """
 import json
 import os
-import socket
 import time
 
 import morphtest
@@ -61,18 +60,7 @@ CASES = [
 
 class Client:
     def __init__(self, path, timeout=30.0):
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                self.sock = socket.socket(socket.AF_UNIX)
-                self.sock.connect(path)
-                break
-            except OSError:
-                self.sock.close()
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.1)
-        self.sock.settimeout(timeout)
+        self.sock = morphtest.connect(path, timeout=timeout)
         self.buf = b""
 
     def msg(self):

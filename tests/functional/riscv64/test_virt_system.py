@@ -324,13 +324,7 @@ class SystemOptions(morphtest.MorphTestCase):
         s.settimeout(60)
         try:
             s.sendall(b"via-socket")
-            got = b""
-            while b"via-socket" not in got:
-                chunk = s.recv(100)
-                if not chunk:
-                    break
-                got += chunk
-            self.assertIn(b"via-socket", got)
+            self.assertIn(b"via-socket", morphtest.recv_until(s, b"via-socket"))
             s.sendall(b"q")
             self.assertEqual(c.wait_exit(60), 0)
         finally:

@@ -206,13 +206,7 @@ class VirtioBoot(morphtest.MorphTestCase):
             c.wait_for("GOT-MORPH-TO-GUEST", timeout=60)
             self.shell(c, "echo MORPH-TO-HOST > /dev/hvc1")
             s.settimeout(30)
-            got = b""
-            while b"MORPH-TO-HOST" not in got:
-                chunk = s.recv(4096)
-                if not chunk:
-                    break
-                got += chunk
-            self.assertIn(b"MORPH-TO-HOST", got)
+            self.assertIn(b"MORPH-TO-HOST", morphtest.recv_until(s, b"MORPH-TO-HOST"))
         self.poweroff(c)
 
     def test_all_devices_together(self):
