@@ -287,11 +287,12 @@ static bool la_op(Liveness *l, TCGOp *op)
 void tcg_liveness(TCGContext *s)
 {
     Liveness l = {.s = s, .epoch = 1};
-    bool *removed = g_new0(bool, s->nb_ops + 1);
+    bool *removed = tcg_pass_buf(s, TCG_PASS_BUF_LA_REMOVED, s->nb_ops + 1);
     unsigned j = 0;
 
-    l.tb_temps = g_new(unsigned, s->nb_temps + 1);
-    l.state = g_new0(uint32_t, s->nb_temps + 1);
+    l.tb_temps = tcg_pass_buf(s, TCG_PASS_BUF_LA_TB_TEMPS, (s->nb_temps + 1) * sizeof(unsigned));
+    l.state = tcg_pass_buf(s, TCG_PASS_BUF_LA_STATE, (s->nb_temps + 1) * sizeof(uint32_t));
+    memset(l.state, 0, (s->nb_temps + 1) * sizeof(uint32_t));
     for (unsigned i = 0; i < s->nb_temps; i++) {
         if (s->temps[i].kind == TEMP_TB) {
             l.tb_temps[l.nb_tb_temps++] = i;
@@ -312,7 +313,4 @@ void tcg_liveness(TCGContext *s)
         }
     }
     s->nb_ops = j;
-    g_free(removed);
-    g_free(l.tb_temps);
-    g_free(l.state);
 }

@@ -63,7 +63,7 @@ static OptTemp *opt_info(Opt *o, unsigned idx)
     if (idx >= o->nb_t) {
         unsigned n = MAX(o->s->nb_temps, idx + 1);
 
-        o->t = g_renew(OptTemp, o->t, n);
+        o->t = tcg_pass_buf(o->s, TCG_PASS_BUF_OPT_TEMPS, n * sizeof(OptTemp));
         for (unsigned i = o->nb_t; i < n; i++) {
             opt_init_temp(o, i);
         }
@@ -80,7 +80,8 @@ static void opt_touch(Opt *o, unsigned idx)
         ti->touched = true;
         if (o->nb_touched == o->touched_cap) {
             o->touched_cap = o->touched_cap ? 2 * o->touched_cap : 256;
-            o->touched = g_renew(unsigned, o->touched, o->touched_cap);
+            o->touched = tcg_pass_buf(o->s, TCG_PASS_BUF_OPT_TOUCHED,
+                                      o->touched_cap * sizeof(unsigned));
         }
         o->touched[o->nb_touched++] = idx;
     }
@@ -772,7 +773,7 @@ void tcg_optimize(TCGContext *s)
     Opt o = {.s = s};
 
     o.nb_t = s->nb_temps;
-    o.t = g_new(OptTemp, o.nb_t ? o.nb_t : 1);
+    o.t = tcg_pass_buf(s, TCG_PASS_BUF_OPT_TEMPS, (o.nb_t ? o.nb_t : 1) * sizeof(OptTemp));
     for (unsigned i = 0; i < o.nb_t; i++) {
         opt_init_temp(&o, i);
     }
@@ -825,7 +826,5 @@ void tcg_optimize(TCGContext *s)
     s->ops = o.out;
     s->nb_ops = o.nb_out;
     s->ops_cap = o.out_cap;
-    g_free(o.t);
-    g_free(o.touched);
     opt_cleanup(s);
 }

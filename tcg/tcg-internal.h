@@ -15,6 +15,12 @@ TCGOp *tcg_emit_op(TCGContext *s, TCGOpcode opc, TCGType type, unsigned nargs);
 unsigned tcg_constant_idx(TCGContext *s, TCGType type, int64_t val);
 /* A new non-global temp of the current TB. */
 unsigned tcg_temp_new_idx(TCGContext *s, TCGType type, TCGTempKind kind);
+/*
+ * Work array `which` (TCG_PASS_BUF_*) of at least `bytes` bytes.  It lives
+ * as long as the context and keeps its contents when it grows, so a pass
+ * may call this again to enlarge the array it is using.
+ */
+void *tcg_pass_buf(TCGContext *s, unsigned which, size_t bytes);
 
 static inline unsigned tcg_op_nb_oargs(const TCGOp *op)
 {

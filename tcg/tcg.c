@@ -230,8 +230,26 @@ void tcg_context_free(TCGContext *s)
         g_free(((TCGConstTable *)s->const_table)->slots);
         g_free(s->const_table);
     }
+    for (unsigned i = 0; i < TCG_PASS_BUF_COUNT; i++) {
+        g_free(s->pass_buf[i].ptr);
+    }
+    if (s->backend && s->backend->fini) {
+        s->backend->fini(s);
+    }
     g_free(s->backend_state);
     g_free(s);
+}
+
+void *tcg_pass_buf(TCGContext *s, unsigned which, size_t bytes)
+{
+    g_assert(which < TCG_PASS_BUF_COUNT);
+    if (bytes > s->pass_buf[which].size) {
+        size_t size = MAX(bytes, 2 * s->pass_buf[which].size);
+
+        s->pass_buf[which].ptr = g_realloc(s->pass_buf[which].ptr, MAX(size, 256));
+        s->pass_buf[which].size = MAX(size, 256);
+    }
+    return s->pass_buf[which].ptr;
 }
 
 static TCGv_i64 tcg_global_new(TCGContext *s, TCGType type, intptr_t env_offset, const char *name)
@@ -505,7 +523,15 @@ int tcg_gen_code(TCGContext *s, TCGCodeInfo *info)
         return ret;
     }
     info->code_size = (size_t)ret;
-    s->code_ptr = (uint8_t *)(((uintptr_t)start + (size_t)ret + 15) & ~(uintptr_t)15);
+    if (!tcg_restore_data_encode(info, start + ret,
+                                 (size_t)(s->code_buf + s->code_buf_size - (start + ret)),
+                                 &info->restore_size)) {
+        s->code_ptr = start;
+        return -1;
+    }
+    info->restore_data = start + ret;
+    s->code_ptr = (uint8_t *)(((uintptr_t)start + (size_t)ret + info->restore_size + 15) &
+                              ~(uintptr_t)15);
     return ret;
 }
 

@@ -206,8 +206,6 @@ void tcg_set_one_insn_per_tb(bool on)
 static void tb_free(TranslationBlock *tb)
 {
     g_free(tb->jmp_incoming);
-    g_free(tb->insn_end_offset);
-    g_free(tb->insn_data);
     if (!tb_in_arena(tb)) {
         g_aligned_free(tb);
     } else if ((uint8_t *)tb + tb_arena_unit() == tb_arena.base + tb_arena.used) {
@@ -295,13 +293,7 @@ bool cpu_restore_state(CPUState *cs, uintptr_t retaddr)
     if (tb) {
         uintptr_t off = retaddr - 1 - (uintptr_t)tb->tc_ptr;
 
-        for (unsigned i = 0; i < tb->icount; i++) {
-            if (tb->insn_end_offset[i] > off) {
-                memcpy(data, tb->insn_data[i], sizeof(data));
-                found = true;
-                break;
-            }
-        }
+        found = tcg_restore_data_find(tb->restore_data, tb->icount, off, data);
     }
     if (!locked) {
         tb_unlock();
@@ -419,8 +411,8 @@ static void tb_take_code(TranslationBlock *tb, uint8_t *code, int size, const TC
     tb->tc_ptr = code;
     tb->tc_size = (uint32_t)size;
     /* Backends differ on who advances code_ptr; keep the next TB 16-byte aligned. */
-    if (s->code_ptr < code + size) {
-        s->code_ptr = code + size;
+    if (s->code_ptr < info->restore_data + info->restore_size) {
+        s->code_ptr = (uint8_t *)info->restore_data + info->restore_size;
     }
     s->code_ptr = (uint8_t *)(((uintptr_t)s->code_ptr + 15) & ~(uintptr_t)15);
     if (s->code_ptr > s->code_buf + s->code_buf_size) {
@@ -431,9 +423,7 @@ static void tb_take_code(TranslationBlock *tb, uint8_t *code, int size, const TC
         tb->jmp_insn_offset[i] = info->jmp_insn_offset[i];
     }
     g_assert(info->nb_insns == tb->icount);
-    tb->insn_end_offset =
-        g_memdup2(info->insn_end_offset, sizeof(*tb->insn_end_offset) * info->nb_insns);
-    tb->insn_data = g_memdup2(info->insn_data, sizeof(*tb->insn_data) * info->nb_insns);
+    tb->restore_data = info->restore_data;
 }
 
 TranslationBlock *tb_gen_code(CPUState *cs, vaddr pc, uint64_t cs_base, uint32_t flags,

@@ -59,9 +59,8 @@ struct TranslationBlock {
     uintptr_t *jmp_incoming;
     unsigned nb_incoming, cap_incoming;
 
-    /* Restore data: for each guest insn, the host end offset and its words. */
-    uint32_t *insn_end_offset;
-    uint64_t (*insn_data)[TCG_INSN_START_WORDS];
+    /* Restore data in the code buffer after the code (TCGCodeInfo.restore_data). */
+    const uint8_t *restore_data;
 
     TranslationBlock *page_next[2]; /* per-page lists for invalidation */
 };

@@ -347,7 +347,24 @@ typedef struct TCGCodeInfo {
     uint32_t nb_insns;
     uint32_t *insn_end_offset;      /* [nb_insns] */
     uint64_t (*insn_data)[TCG_INSN_START_WORDS];   /* [nb_insns] */
+    /*
+     * The same two arrays packed by tcg_gen_code() into the code buffer
+     * after the code (tcg/restore-data.c); they stay valid as long as the
+     * code does.  Read them with tcg_restore_data_find().
+     */
+    const uint8_t *restore_data;
+    size_t restore_size;
 } TCGCodeInfo;
+
+/* Pack info's insn_end_offset/insn_data into buf; false if cap bytes are too few. */
+bool tcg_restore_data_encode(const TCGCodeInfo *info, uint8_t *buf, size_t cap, size_t *len);
+/*
+ * The restore words of the instruction whose code contains host offset
+ * `off` (the first with an end offset > off), from packed data of nb_insns
+ * instructions; false if off is past the last one.
+ */
+bool tcg_restore_data_find(const uint8_t *data, uint32_t nb_insns, uintptr_t off,
+                           uint64_t words[TCG_INSN_START_WORDS]);
 
 typedef struct TCGContext TCGContext;
 
@@ -376,6 +393,8 @@ typedef struct TCGBackend {
     void (*set_jmp_target)(uintptr_t jmp_addr, uintptr_t target);
     /* The address exec returns 0 from (goto_ptr to it leaves generated code). */
     const void *(*epilogue_return_zero)(TCGContext *s);
+    /* Release what init put in s->backend_state besides the block itself (optional). */
+    void (*fini)(TCGContext *s);
 } TCGBackend;
 
 extern const TCGBackend tcg_backend_interp;
@@ -388,6 +407,18 @@ extern const TCGBackend tcg_backend_x86_64;
  * leaves it set until the interpreter is entered again (which clears it).
  */
 extern __thread uintptr_t tcg_interp_retaddr;
+
+/* The work arrays a TCGContext keeps for its passes (tcg_pass_buf). */
+enum {
+    TCG_PASS_BUF_OPT_TEMPS,
+    TCG_PASS_BUF_OPT_TOUCHED,
+    TCG_PASS_BUF_LA_REMOVED,
+    TCG_PASS_BUF_LA_TB_TEMPS,
+    TCG_PASS_BUF_LA_STATE,
+    TCG_PASS_BUF_RA_CVAL,
+    TCG_PASS_BUF_RA_ACTIVE,
+    TCG_PASS_BUF_COUNT
+};
 
 struct TCGContext {
     /* Temps: globals first (index 0 is env), then per-TB temps. */
@@ -422,7 +453,16 @@ struct TCGContext {
     bool have_lzcnt, have_tzcnt, have_popcnt, have_bmi1, have_bmi2, have_movbe;
 
     uint32_t log_flags;             /* LOG_OP, LOG_OP_OPT, LOG_OUT_ASM for this TB */
-    void *scratch;                  /* per-TB arena for passes */
+    /*
+     * Work arrays of the passes (optimizer, liveness, register allocator),
+     * kept from TB to TB: see tcg_pass_buf().  A TB of a few guest
+     * instructions costs microseconds, and a malloc/free pair per array
+     * per TB was a tenth of that.
+     */
+    struct {
+        void *ptr;
+        size_t size;
+    } pass_buf[TCG_PASS_BUF_COUNT];
 
     /* Skip the optimizer in tcg_gen_code() (tests; liveness still runs). */
     bool no_optimize;

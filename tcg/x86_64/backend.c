@@ -69,6 +69,9 @@ static bool x64be_init(TCGContext *s, Error **errp)
     X64Emit e;
 
     s->backend_state = st;
+    st->relocs = g_array_new(FALSE, FALSE, sizeof(X64Reloc));
+    st->slow = g_array_new(FALSE, FALSE, sizeof(X64SlowPath));
+    st->free_slots = g_array_new(FALSE, FALSE, sizeof(int));
     x64be_apply_feature_env(s);
     s->temps[TCG_ENV_TEMP_INDEX].reg = X64_REG_ENV;
     s->temps[TCG_ENV_TEMP_INDEX].alloc_reg = X64_REG_ENV;
@@ -291,9 +294,11 @@ static int x64be_gen_code(TCGContext *s, TCGCodeInfo *info)
         g.reserved |= X64_BIT(X64_REG_GUEST_BASE);
         st->guest_base = mem->guest_base;
     }
-    g.relocs = g_array_new(FALSE, FALSE, sizeof(X64Reloc));
-    g.slow = g_array_new(FALSE, FALSE, sizeof(X64SlowPath));
-    g.free_slots = g_array_new(FALSE, FALSE, sizeof(int));
+    g.relocs = st->relocs;
+    g.slow = st->slow;
+    g.free_slots = st->free_slots;
+    g_array_set_size(g.relocs, 0);
+    g_array_set_size(g.slow, 0);
     x64ra_start(&g);
 
     ret = x64be_body(&g);
@@ -324,11 +329,18 @@ static int x64be_gen_code(TCGContext *s, TCGCodeInfo *info)
     if (ret > 0 && (s->log_flags & LOG_OUT_ASM)) {
         x64be_log_code(s, g.e.start, (size_t)ret, body);
     }
-    x64ra_finish(&g);
-    g_array_free(g.relocs, TRUE);
-    g_array_free(g.slow, TRUE);
-    g_array_free(g.free_slots, TRUE);
     return ret;
+}
+
+static void x64be_fini(TCGContext *s)
+{
+    X64State *st = s->backend_state;
+
+    if (st) {
+        g_array_free(st->relocs, TRUE);
+        g_array_free(st->slow, TRUE);
+        g_array_free(st->free_slots, TRUE);
+    }
 }
 
 const TCGBackend tcg_backend_x86_64 = {
@@ -338,4 +350,5 @@ const TCGBackend tcg_backend_x86_64 = {
     .exec = x64be_exec,
     .set_jmp_target = x64be_set_jmp_target,
     .epilogue_return_zero = x64be_epilogue_return_zero,
+    .fini = x64be_fini,
 };

@@ -76,8 +76,8 @@ void x64ra_start(X64Gen *g)
     TCGContext *s = g->s;
 
     memset(g->reg_temp, 0, sizeof(g->reg_temp));
-    g->cval = g_renew(int64_t, g->cval, s->nb_temps ? s->nb_temps : 1);
-    g->active = g_renew(uint64_t, g->active, s->nb_temps / 64 + 1);
+    g->cval = tcg_pass_buf(s, TCG_PASS_BUF_RA_CVAL, (s->nb_temps ? s->nb_temps : 1) * sizeof(int64_t));
+    g->active = tcg_pass_buf(s, TCG_PASS_BUF_RA_ACTIVE, (s->nb_temps / 64 + 1) * sizeof(uint64_t));
     memset(g->active, 0, (s->nb_temps / 64 + 1) * sizeof(uint64_t));
     g->nb_slots = 0;
     g_array_set_size(g->free_slots, 0);
@@ -112,14 +112,6 @@ void x64ra_start(X64Gen *g)
             break;
         }
     }
-}
-
-void x64ra_finish(X64Gen *g)
-{
-    g_free(g->cval);
-    g_free(g->active);
-    g->cval = NULL;
-    g->active = NULL;
 }
 
 bool x64ra_const_value(X64Gen *g, TCGTemp *ts, int64_t *val)

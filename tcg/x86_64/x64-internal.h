@@ -86,6 +86,8 @@ typedef struct X64State {
     uintptr_t guest_base; /* loaded into r15 by the prologue */
     bool ct_ready;
     X64OpCt ct[NB_OPS]; /* per-op constraints for this context's host features */
+    /* X64Gen's arrays, emptied for each TB rather than allocated per TB. */
+    GArray *relocs, *slow, *free_slots;
 } X64State;
 
 /* A rel32 waiting for a label's address. */
@@ -147,7 +149,6 @@ static inline bool x64_is_w(TCGType type)
 
 /* regalloc.c */
 void x64ra_start(X64Gen *g);
-void x64ra_finish(X64Gen *g);
 bool x64ra_const_value(X64Gen *g, TCGTemp *ts, int64_t *val);
 void x64ra_op(X64Gen *g, const TCGOp *op);
 void x64ra_mov(X64Gen *g, const TCGOp *op);
