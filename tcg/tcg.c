@@ -20,6 +20,7 @@
 #include "tcg-eval.h"
 #include "tcg-internal.h"
 #include "util/log.h"
+#include "util/prefault.h"
 
 #define TCG_DEFAULT_CODE_SIZE (64u << 20)
 #define TCG_MIN_CODE_SIZE     (64u << 10)
@@ -532,6 +533,10 @@ int tcg_gen_code(TCGContext *s, TCGCodeInfo *info)
     info->restore_data = start + ret;
     s->code_ptr = (uint8_t *)(((uintptr_t)start + (size_t)ret + info->restore_size + 15) &
                               ~(uintptr_t)15);
+    if (s->prefault) {
+        mem_prefault_ahead(s->code_buf, s->code_buf_size, (size_t)(start - s->code_buf),
+                           (size_t)(s->code_ptr - s->code_buf));
+    }
     return ret;
 }
 

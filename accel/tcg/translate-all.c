@@ -21,6 +21,7 @@
 #include "exec/user-page.h"
 #include "internal.h"
 #include "util/log.h"
+#include "util/prefault.h"
 #ifdef __SANITIZE_ADDRESS__
 #include <sanitizer/lsan_interface.h>
 #endif
@@ -68,6 +69,10 @@ static TranslationBlock *tb_alloc(void)
     if (tb_arena.base && tb_arena.used + tb_arena_unit() <= TB_ARENA_SIZE) {
         tb = (TranslationBlock *)(tb_arena.base + tb_arena.used);
         tb_arena.used += tb_arena_unit();
+        if (tcg_accel.softmmu) {
+            mem_prefault_ahead(tb_arena.base, TB_ARENA_SIZE, tb_arena.used - tb_arena_unit(),
+                               tb_arena.used);
+        }
         memset(tb, 0, sizeof(*tb));
         return tb;
     }
@@ -84,7 +89,7 @@ static void tb_arena_init(void)
     if (tb_arena.base) {
         (void)madvise(tb_arena.base, TB_ARENA_SIZE, MADV_HUGEPAGE);
 #ifdef __SANITIZE_ADDRESS__
-        /* TBs point at heap blocks (restore data, jump lists): let LeakSanitizer see them. */
+        /* TBs point at heap blocks (their jump lists): let LeakSanitizer see them. */
         __lsan_register_root_region(tb_arena.base, TB_ARENA_SIZE);
 #endif
     }
@@ -152,6 +157,8 @@ bool tcg_exec_init(const TCGExecConfig *config, Error **errp)
         return false;
     }
     s->mem = mem;
+    /* User mode forks: no background threads of ours there. */
+    s->prefault = config->softmmu;
     tcg_accel.ctx = s;
     tcg_ctx = s;
     if (config->ops->tcg_init) {

@@ -464,6 +464,11 @@ struct TCGContext {
         size_t size;
     } pass_buf[TCG_PASS_BUF_COUNT];
 
+    /*
+     * Populate the code buffer ahead of code_ptr on a background thread
+     * (util/prefault.h); only for processes that do not fork.
+     */
+    bool prefault;
     /* Skip the optimizer in tcg_gen_code() (tests; liveness still runs). */
     bool no_optimize;
     /* The TB ran out of labels: tcg_gen_code() returns -2. */
