@@ -360,17 +360,8 @@ void tcg_func_start(TCGContext *s)
 {
     TCGConstTable *t = s->const_table;
 
+    /* The globals' register-allocator state is the backend's to reset (gen_code). */
     s->nb_temps = s->nb_globals;
-    for (unsigned i = 0; i < s->nb_globals; i++) {
-        TCGTemp *ts = &s->temps[i];
-
-        if (ts->kind == TEMP_GLOBAL) {
-            ts->val_type = TEMP_VAL_MEM;
-            ts->mem_coherent = true;
-            ts->alloc_reg = -1;
-        }
-        ts->state_ptr = NULL;
-    }
     s->nb_ops = 0;
     memset(s->labels, 0, s->nb_labels * sizeof(TCGLabel));
     memset(s->label_refs, 0, s->nb_labels * sizeof(unsigned));

@@ -104,6 +104,19 @@ void mem_prefault_async(void *addr, size_t len)
     g_mutex_unlock(&prefault.lock);
 }
 
+void mem_prefault_for_copy(void *dst, size_t len)
+{
+    uintptr_t base = (uintptr_t)dst;
+    size_t chunks = len / MEM_PREFAULT_CHUNK;
+
+    /* The first chunk is the writer's own; queue the rest from the back. */
+    for (size_t k = chunks; k >= 1 && chunks - k < PREFAULT_QUEUE; k--) {
+        size_t off = k * MEM_PREFAULT_CHUNK;
+
+        mem_prefault_async((void *)(base + off), MIN(MEM_PREFAULT_CHUNK, len - off));
+    }
+}
+
 uint64_t mem_prefault_done_bytes(void)
 {
     uint64_t n;

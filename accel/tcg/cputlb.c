@@ -77,14 +77,34 @@ static void tlb_entry_clear(CPUTLBEntry *e)
 
 /* ---- per-vCPU setup and flushes */
 
+static unsigned tlb_write_bloom_bit(hwaddr ppage)
+{
+    return (unsigned)(ppage >> tcg_accel.page_bits) & ((1u << CPU_TLB_WRITE_BLOOM_BITS) - 1);
+}
+
+static bool tlb_write_bloom_test(CPUTLBDesc *d, hwaddr ppage)
+{
+    unsigned bit = tlb_write_bloom_bit(ppage);
+
+    return (__atomic_load_n(&d->write_bloom[bit / 64], __ATOMIC_SEQ_CST) >> (bit % 64)) & 1;
+}
+
 static void tlb_flush_one_mmuidx(CPUState *cs, int mmu_idx)
 {
     CPUTLBDesc *d = &cs->tlb[mmu_idx];
 
+    /* Linux switches address spaces often and uses few of the indexes: skip the clean ones. */
+    if (!__atomic_load_n(&d->dirty, __ATOMIC_RELAXED)) {
+        return;
+    }
     for (unsigned i = 0; i < CPU_TLB_SIZE; i++) {
         tlb_entry_clear(&d->table[i]);
     }
     memset(d->full, 0, sizeof(d->full));
+    for (unsigned i = 0; i < G_N_ELEMENTS(d->write_bloom); i++) {
+        __atomic_store_n(&d->write_bloom[i], 0, __ATOMIC_SEQ_CST);
+    }
+    __atomic_store_n(&d->dirty, false, __ATOMIC_RELAXED);
     d->large_page_addr = (vaddr)-1;
     d->large_page_mask = 0;
 }
@@ -95,6 +115,7 @@ void cputlb_cpu_init(CPUState *cs)
     for (int i = 0; i < NB_MMU_MODES; i++) {
         cs->neg->tlb_fast[i].mask = (uintptr_t)(CPU_TLB_SIZE - 1) << CPU_TLB_ENTRY_BITS;
         cs->neg->tlb_fast[i].table = cs->tlb[i].table;
+        cs->tlb[i].dirty = true; /* all-zero entries are not empty ones */
         tlb_flush_one_mmuidx(cs, i);
     }
 }
@@ -232,6 +253,13 @@ void tlb_set_page(CPUState *cs, vaddr addr, hwaddr paddr, uint32_t attrs, int pr
         wr |= TLB_NOTDIRTY;
     }
 
+    __atomic_store_n(&d->dirty, true, __ATOMIC_RELAXED);
+    if ((prot & PAGE_WRITE) && ram_write) {
+        /* Before the entry is visible: see tlb_protect_code_cpu(). */
+        unsigned bit = tlb_write_bloom_bit(ppage);
+
+        __atomic_fetch_or(&d->write_bloom[bit / 64], UINT64_C(1) << (bit % 64), __ATOMIC_SEQ_CST);
+    }
     e->addr_read = (prot & PAGE_READ) ? base | io : (uint64_t)-1;
     e->addr_code = (prot & PAGE_EXEC) ? base | io : (uint64_t)-1;
     e->addend = host ? (uintptr_t)host - (uintptr_t)page : 0;
@@ -266,6 +294,14 @@ static void tlb_protect_code_cpu(CPUState *cs, void *opaque)
     for (int i = 0; i < NB_MMU_MODES; i++) {
         CPUTLBDesc *d = &cs->tlb[i];
 
+        /*
+         * No writable entry for the page was filled since the flush: none to
+         * mark.  A fill racing with us sets its bloom bit before its entry
+         * and checks for code after it, so one of us marks it.
+         */
+        if (!tlb_write_bloom_test(d, ppage)) {
+            continue;
+        }
         for (unsigned j = 0; j < CPU_TLB_SIZE; j++) {
             uint64_t w = __atomic_load_n(&d->table[j].addr_write, __ATOMIC_SEQ_CST);
 

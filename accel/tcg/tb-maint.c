@@ -330,7 +330,8 @@ static void tb_jmp_cache_remove(CPUState *cs, void *opaque)
 static void tb_incoming_add(TranslationBlock *dest, uintptr_t edge)
 {
     if (dest->nb_incoming == dest->cap_incoming) {
-        dest->cap_incoming = dest->cap_incoming ? dest->cap_incoming * 2 : 4;
+        dest->cap_incoming = (uint16_t)MIN(dest->cap_incoming ? 2u * dest->cap_incoming : 4u,
+                                           (unsigned)UINT16_MAX);
         dest->jmp_incoming = g_renew(uintptr_t, dest->jmp_incoming, dest->cap_incoming);
     }
     dest->jmp_incoming[dest->nb_incoming++] = edge;
@@ -366,7 +367,7 @@ void tb_add_jump(TranslationBlock *tb, int slot, TranslationBlock *dest)
     tb_lock();
     /* Re-check under the lock: another vCPU may have chained or invalidated meanwhile. */
     if (!tb->jmp_dest[slot] && !tb->invalid && !dest->invalid &&
-        tb->jmp_insn_offset[slot] != UINT16_MAX) {
+        tb->jmp_insn_offset[slot] != UINT16_MAX && dest->nb_incoming < UINT16_MAX) {
         uintptr_t base = (uintptr_t)tb->tc_ptr;
 
         tcg_accel.ctx->backend->set_jmp_target(base + tb->jmp_insn_offset[slot],

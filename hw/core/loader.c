@@ -18,6 +18,7 @@
 #include <string.h>
 #include <glib.h>
 #include "hw/loader.h"
+#include "util/prefault.h"
 
 typedef struct Rom {
     char *name;
@@ -123,6 +124,15 @@ void rom_reset(AddressSpace *as)
     for (Rom *rom = roms; rom; rom = rom->next) {
         uint64_t done = rom->len;
 
+        if (rom->len >= 2 * MEM_PREFAULT_CHUNK) {
+            hwaddr plen = rom->len;
+            void *host = address_space_map(as, rom->addr, &plen, false, 0);
+
+            if (host) {
+                mem_prefault_for_copy(host, plen);
+                address_space_unmap(as, host, plen, false, 0);
+            }
+        }
         address_space_write_rom(as, rom->addr, 0, rom->data, rom->len);
         while (done < rom->memsz) {
             uint64_t n = MIN(rom->memsz - done, (uint64_t)sizeof(zeros));
@@ -197,6 +207,7 @@ bool load_file(const char *path, uint8_t **data, size_t *len, size_t max_len, Er
             (void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
         }
     }
+    mem_prefault_for_copy(buf, (size_t)st.st_size);
     while (done < (size_t)st.st_size) {
         ssize_t n = read(fd, buf + done, (size_t)st.st_size - done);
 

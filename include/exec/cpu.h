@@ -102,11 +102,21 @@ typedef struct CPUTLBEntryFull {
     uint8_t lg_page_size;
 } CPUTLBEntryFull;
 
+#define CPU_TLB_WRITE_BLOOM_BITS 12
+
 typedef struct CPUTLBDesc {
     CPUTLBEntry table[CPU_TLB_SIZE];
     CPUTLBEntryFull full[CPU_TLB_SIZE];
     /* Large pages cause page flushes to flush the whole index. */
     vaddr large_page_addr, large_page_mask;
+    /* An entry was filled since the last flush of this index (else a flush has nothing to do). */
+    bool dirty;
+    /*
+     * Bit (physical page number mod 2^CPU_TLB_WRITE_BLOOM_BITS) set when a
+     * writable RAM entry for such a page was filled since the last flush:
+     * protecting a new code page scans only the indexes that may map it.
+     */
+    uint64_t write_bloom[(1u << CPU_TLB_WRITE_BLOOM_BITS) / 64];
 } CPUTLBDesc;
 
 /*

@@ -54,16 +54,21 @@ struct TranslationBlock {
     /* Chaining. */
     uint16_t jmp_reset_offset[2];
     uint16_t jmp_insn_offset[2];
+    /*
+     * TBs jumping into this one: jmp_incoming lists (tb, slot) encoded as
+     * tb | slot.  16-bit counts keep the TB at two cache lines (128 bytes);
+     * past UINT16_MAX incoming jumps, more jumps to it are not chained.
+     */
+    uint16_t nb_incoming, cap_incoming;
     TranslationBlock *jmp_dest[2];  /* chained successor, NULL if unchained */
-    /* TBs jumping into this one: list of (tb, slot) encoded as tb | slot. */
     uintptr_t *jmp_incoming;
-    unsigned nb_incoming, cap_incoming;
 
     /* Restore data in the code buffer after the code (TCGCodeInfo.restore_data). */
     const uint8_t *restore_data;
 
     TranslationBlock *page_next[2]; /* per-page lists for invalidation */
 };
+_Static_assert(sizeof(struct TranslationBlock) <= 128, "a TB fits two cache lines");
 
 typedef enum DisasJumpType {
     DISAS_NEXT,                     /* go on with the next instruction */

@@ -164,7 +164,6 @@ typedef struct TCGTemp {
     int8_t alloc_reg;
     bool mem_coherent;          /* the memory copy equals the register copy */
     bool mem_allocated;
-    void *state_ptr;            /* optimizer scratch */
 } TCGTemp;
 
 /*

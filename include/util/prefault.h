@@ -31,6 +31,13 @@ static inline void mem_prefault_ahead(uint8_t *base, size_t size, size_t old_use
     }
 }
 
+/*
+ * The caller is about to fill [dst, dst + len) front to back (a memcpy, a
+ * read): populate it from the back, so that the writer and the background
+ * thread each zero about half of the fresh pages and meet in the middle.
+ */
+void mem_prefault_for_copy(void *dst, size_t len);
+
 /* Bytes populated so far (statistics and tests). */
 uint64_t mem_prefault_done_bytes(void);
 
