@@ -287,6 +287,7 @@ static TranslationBlock *tb_find(CPUState *cs, vaddr pc, uint64_t cs_base, uint3
     unsigned h = tb_jmp_cache_hash(pc);
     TranslationBlock *tb = __atomic_load_n(&cs->tb_jmp_cache[h], __ATOMIC_ACQUIRE);
     uint64_t phys_pc = pc;
+    bool global = false;
 
     if (tb && tb->pc == pc && tb->cs_base == cs_base && tb->flags == flags &&
         tb->cflags == cflags && !__atomic_load_n(&tb->invalid, __ATOMIC_ACQUIRE)) {
@@ -295,7 +296,7 @@ static TranslationBlock *tb_find(CPUState *cs, vaddr pc, uint64_t cs_base, uint3
     if (tcg_accel.softmmu) {
         void *host;
 
-        if (!cputlb_code_page(cs, pc, !translate, &phys_pc, &host)) {
+        if (!cputlb_code_page(cs, pc, !translate, &phys_pc, &host, &global)) {
             return NULL;
         }
         phys_pc |= pc & ~tcg_accel.page_mask;
@@ -308,6 +309,17 @@ static TranslationBlock *tb_find(CPUState *cs, vaddr pc, uint64_t cs_base, uint3
     tb_unlock();
     if (tb) {
         __atomic_store_n(&cs->tb_jmp_cache[h], tb, __ATOMIC_RELEASE);
+        /* A TB on two pages counts as local: only its first page's mapping was looked at. */
+        if (tcg_accel.softmmu && (!global || tb->page_addr[1] != (uint64_t)-1)) {
+            AccelCPUState *a = cs->accel;
+
+            if (a->nb_jmp_local < TB_JMP_LOCAL_MAX) {
+                a->jmp_local[a->nb_jmp_local] = h;
+            }
+            if (a->nb_jmp_local <= TB_JMP_LOCAL_MAX) {
+                a->nb_jmp_local++;
+            }
+        }
     }
     return tb;
 }

@@ -148,6 +148,26 @@ void tlb_flush(CPUState *cs)
     tlb_flush_by_mmuidx(cs, (1u << NB_MMU_MODES) - 1);
 }
 
+void tlb_flush_nonglobal_by_mmuidx(CPUState *cs, uint16_t idxmap)
+{
+    if (!cs->tlb) {
+        return;
+    }
+    for (int i = 0; i < NB_MMU_MODES; i++) {
+        CPUTLBDesc *d = &cs->tlb[i];
+
+        if (!(idxmap & (1u << i)) || !__atomic_load_n(&d->dirty, __ATOMIC_RELAXED)) {
+            continue;
+        }
+        for (unsigned j = 0; j < CPU_TLB_SIZE; j++) {
+            if (!(d->full[j].prot & PAGE_GLOBAL)) {
+                tlb_entry_clear(&d->table[j]);
+            }
+        }
+    }
+    tb_jmp_cache_clear_local(cs);
+}
+
 void tlb_flush_page_by_mmuidx(CPUState *cs, vaddr addr, uint16_t idxmap)
 {
     vaddr page = tlb_page(addr);
@@ -593,7 +613,8 @@ void *cputlb_atomic_lookup(CPUState *cs, vaddr addr, MemOpIdx oi, uintptr_t ra)
 
 /* ---- code */
 
-bool cputlb_code_page(CPUState *cs, vaddr addr, bool probe, uint64_t *phys, void **host)
+bool cputlb_code_page(CPUState *cs, vaddr addr, bool probe, uint64_t *phys, void **host,
+                      bool *global)
 {
     int mmu_idx = cs->ops->mmu_index(cs, true);
     TLBLookup l;
@@ -603,6 +624,9 @@ bool cputlb_code_page(CPUState *cs, vaddr addr, bool probe, uint64_t *phys, void
     }
     *phys = l.full->phys_addr;
     *host = l.host ? (char *)l.host - (addr & ~tcg_accel.page_mask) : NULL;
+    if (global) {
+        *global = (l.full->prot & PAGE_GLOBAL) != 0;
+    }
     return true;
 }
 

@@ -33,11 +33,20 @@ typedef struct TCGAccel {
 
 extern TCGAccel tcg_accel;
 
+#define TB_JMP_LOCAL_MAX 1024
+
 typedef struct AccelCPUState {
     bool running;            /* inside cpu_exec(): counted by exclusive sections */
     uint32_t cflags_next_tb; /* cflags forced for the next TB, or CF_NONE_NEXT */
     bool sstep_done;         /* single-stepping: the step's instruction ran */
     bool watch_replay;       /* a watchpoint hit: its instruction runs again alone */
+    /*
+     * Jump cache slots filled with a TB reached through a non-global
+     * mapping since the last clear (system mode): an address-space switch
+     * clears just these.  Past TB_JMP_LOCAL_MAX, it clears everything.
+     */
+    unsigned nb_jmp_local;
+    uint32_t jmp_local[TB_JMP_LOCAL_MAX];
 } AccelCPUState;
 
 #define CF_NONE_NEXT UINT32_MAX
@@ -127,6 +136,8 @@ static inline unsigned tb_jmp_cache_hash(vaddr pc)
 }
 
 void tb_jmp_cache_clear(CPUState *cs);
+/* Forget the TBs that were reached through non-global mappings (AccelCPUState.jmp_local). */
+void tb_jmp_cache_clear_local(CPUState *cs);
 /* Forget the TBs of the page at `addr`, and of the page before (a TB may spill over). */
 void tb_jmp_cache_clear_page(CPUState *cs, vaddr addr);
 
@@ -160,7 +171,8 @@ void cputlb_cpu_destroy(CPUState *cs);
  * its physical page, and its host address if it is RAM (NULL: read it
  * through cputlb_code_read).  With probe, false instead of the fault.
  */
-bool cputlb_code_page(CPUState *cs, vaddr addr, bool probe, uint64_t *phys, void **host);
+bool cputlb_code_page(CPUState *cs, vaddr addr, bool probe, uint64_t *phys, void **host,
+                      bool *global);
 uint8_t cputlb_code_read_byte(CPUState *cs, vaddr addr);
 /* A page just got its first TB: make every vCPU's writes to it take the slow path. */
 void cputlb_protect_code(uint64_t phys_page);

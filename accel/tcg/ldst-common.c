@@ -88,7 +88,7 @@ bool cpu_get_phys_page_code(CPUState *cs, vaddr addr, hwaddr *paddr, void **host
     bool ok;
 
     if (cs->tlb) {
-        ok = cputlb_code_page(cs, addr, true, &phys, &host);
+        ok = cputlb_code_page(cs, addr, true, &phys, &host, NULL);
     } else {
         ok = user_code_page(cs, addr, true, &host);
     }

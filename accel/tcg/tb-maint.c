@@ -183,7 +183,7 @@ static bool tb_second_page_matches(CPUState *cs, const TranslationBlock *tb)
         return true;
     }
     virt = (tb->pc & tcg_accel.page_mask) + tcg_accel.page_size;
-    return cputlb_code_page(cs, virt, true, &phys, &host) && phys == tb->page_addr[1];
+    return cputlb_code_page(cs, virt, true, &phys, &host, NULL) && phys == tb->page_addr[1];
 }
 
 TranslationBlock *tb_htable_lookup(CPUState *cs, vaddr pc, uint64_t phys_pc, uint64_t cs_base,
@@ -291,6 +291,26 @@ void tb_jmp_cache_clear(CPUState *cs)
     for (unsigned i = 0; i < TB_JMP_CACHE_SIZE; i++) {
         __atomic_store_n(&cs->tb_jmp_cache[i], NULL, __ATOMIC_RELAXED);
     }
+    if (cs->accel) {
+        cs->accel->nb_jmp_local = 0;
+    }
+}
+
+void tb_jmp_cache_clear_local(CPUState *cs)
+{
+    AccelCPUState *a = cs->accel;
+
+    if (!cs->tb_jmp_cache || !a) {
+        return;
+    }
+    if (a->nb_jmp_local > TB_JMP_LOCAL_MAX) {
+        tb_jmp_cache_clear(cs);
+        return;
+    }
+    for (unsigned i = 0; i < a->nb_jmp_local; i++) {
+        __atomic_store_n(&cs->tb_jmp_cache[a->jmp_local[i]], NULL, __ATOMIC_RELAXED);
+    }
+    a->nb_jmp_local = 0;
 }
 
 static void tb_jmp_cache_clear_run(CPUState *cs, unsigned run)

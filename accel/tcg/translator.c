@@ -164,7 +164,7 @@ static int translator_map_page(CPUState *cs, DisasContextBase *db, vaddr pc)
 
     g_assert(db->page_start[slot] == PAGE_NONE);
     if (tcg_accel.softmmu) {
-        ok = cputlb_code_page(cs, pc, probe, &phys, &host);
+        ok = cputlb_code_page(cs, pc, probe, &phys, &host, NULL);
     } else {
         ok = user_code_page(cs, pc, probe, &host);
     }

@@ -18,6 +18,12 @@ enum {
     PAGE_READ = 1,
     PAGE_WRITE = 2,
     PAGE_EXEC = 4,
+    /*
+     * The translation is the same in every address space (a global PTE):
+     * tlb_flush_nonglobal_by_mmuidx() keeps it, and the TBs reached
+     * through it stay in the jump cache.
+     */
+    PAGE_GLOBAL = 8,
 };
 
 /* Install vaddr -> paddr for one MMU index (page of 1 << lg_page_size bytes). */
@@ -28,6 +34,12 @@ void tlb_flush_page(CPUState *cs, vaddr addr);
 /* Flush the MMU indexes in the bit mask `idxmap`. */
 void tlb_flush_by_mmuidx(CPUState *cs, uint16_t idxmap);
 void tlb_flush_page_by_mmuidx(CPUState *cs, vaddr addr, uint16_t idxmap);
+/*
+ * An address-space switch (a new satp, a per-ASID fence): forget the
+ * entries of `idxmap` that were not filled with PAGE_GLOBAL, and the TBs
+ * the jump cache reached through such entries.
+ */
+void tlb_flush_nonglobal_by_mmuidx(CPUState *cs, uint16_t idxmap);
 
 /*
  * Guest memory access from helpers, through the TLB (system mode) or

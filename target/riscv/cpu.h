@@ -38,6 +38,9 @@
 #define RISCV_MMU_IDX_S PRV_S           /* 1 */
 #define RISCV_MMU_IDX_S_SUM 2           /* S-mode data access with mstatus.SUM */
 #define RISCV_MMU_IDX_M PRV_M           /* 3: no translation */
+/* The indexes whose entries satp decides. */
+#define RISCV_MMU_IDXMAP_TRANSLATED \
+    ((1u << RISCV_MMU_IDX_U) | (1u << RISCV_MMU_IDX_S) | (1u << RISCV_MMU_IDX_S_SUM))
 
 /* Which extensions the hart implements (set before reset; read at translate time). */
 typedef struct RISCVCPUConfig {

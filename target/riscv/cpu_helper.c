@@ -369,15 +369,18 @@ void helper_pause(CPURISCVState *env)
 void helper_sfence_vma(CPURISCVState *env, uint64_t addr, uint64_t asid, uint32_t flags)
 {
     CPUState *cs = riscv_env_cpu(env);
-    /* Only the translated indexes hold anything satp decides. */
-    uint16_t idxmap =
-        (1u << RISCV_MMU_IDX_U) | (1u << RISCV_MMU_IDX_S) | (1u << RISCV_MMU_IDX_S_SUM);
+    uint16_t idxmap = RISCV_MMU_IDXMAP_TRANSLATED;
 
     if (env->priv == PRV_U || (env->priv == PRV_S && (env->mstatus & MSTATUS_TVM))) {
         raise_illegal(env, GETPC());
     }
-    /* Entries are not tagged by ASID: one ASID's fence flushes them all. */
-    if (flags & RISCV_SFENCE_ALL_ADDR) {
+    /*
+     * Entries are not tagged by ASID: one ASID's fence flushes the entries
+     * of every ASID, but, as the fence requires, not the global ones.
+     */
+    if ((flags & RISCV_SFENCE_ALL_ADDR) && !(flags & RISCV_SFENCE_ALL_ASID)) {
+        tlb_flush_nonglobal_by_mmuidx(cs, idxmap);
+    } else if (flags & RISCV_SFENCE_ALL_ADDR) {
         tlb_flush_by_mmuidx(cs, idxmap);
     } else {
         tlb_flush_page_by_mmuidx(cs, addr, idxmap);

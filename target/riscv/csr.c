@@ -631,8 +631,8 @@ static RISCVException write_stimecmp(CPURISCVState *env, int csrno, uint64_t val
 /*
  * satp: MODE is WARL over Bare, Sv39, Sv48 and Sv57; a write with any
  * other mode changes nothing (that is how Linux finds the widest mode).
- * Without an MMU satp is read-only zero.  A change flushes the TLB: its
- * entries are not tagged with the ASID.
+ * Without an MMU satp is read-only zero.  A change flushes the TLB's
+ * non-global entries: they are not tagged with the ASID.
  */
 static RISCVException write_satp(CPURISCVState *env, int csrno, uint64_t val)
 {
@@ -645,8 +645,19 @@ static RISCVException write_satp(CPURISCVState *env, int csrno, uint64_t val)
         return RISCV_EXCP_NONE;
     }
     if (val != env->satp) {
+        bool same_mode = (val >> 60) == (env->satp >> 60);
+
         env->satp = val;
-        tlb_flush(riscv_env_cpu(env));
+        /*
+         * A new address space: its global mappings are, by the G bit's
+         * contract, those of the old one, so the TLB may keep them (and
+         * the jump cache its kernel TBs).  A new MODE changes them all.
+         */
+        if (same_mode) {
+            tlb_flush_nonglobal_by_mmuidx(riscv_env_cpu(env), RISCV_MMU_IDXMAP_TRANSLATED);
+        } else {
+            tlb_flush(riscv_env_cpu(env));
+        }
     }
     return RISCV_EXCP_NONE;
 }

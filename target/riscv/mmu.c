@@ -173,6 +173,7 @@ static RISCVException ptw_walk(CPURISCVState *env, const RISCVPTWOps *ops, void 
 
 restart:;
     hwaddr base = (env->satp & SATP64_PPN) << RISCV_PAGE_BITS;
+    bool global = false; /* G in a pointer makes everything below it global */
 
     for (int level = levels - 1; level >= 0; level--) {
         unsigned shift = RISCV_PAGE_BITS + 9 * (unsigned)level;
@@ -195,6 +196,7 @@ restart:;
                 (pte & pte_reserved_mask(env, false))) {
                 return pf;
             }
+            global |= (pte & PTE_G) != 0;
             base = ppn << RISCV_PAGE_BITS;
             continue;
         }
@@ -228,7 +230,7 @@ restart:;
         }
         out->paddr = ((ppn << RISCV_PAGE_BITS) & ~((1ull << shift) - 1)) |
                      (req->addr & ((1ull << shift) - 1));
-        out->prot = prot;
+        out->prot = prot | (global || (pte & PTE_G) ? PAGE_GLOBAL : 0);
         out->lg_page_size = shift;
         return RISCV_EXCP_NONE;
     }
@@ -250,7 +252,7 @@ static RISCVException apply_pmp(CPURISCVState *env, vaddr addr, int size, MMUAcc
         riscv_pmp_prot(env, t->paddr, size > 0 ? (uint64_t)size : 1, mode, &prot);
         t->lg_page_size = 0;
     }
-    t->prot &= prot;
+    t->prot &= prot | PAGE_GLOBAL;
     if (!(t->prot & access_prot(access_type))) {
         return riscv_access_fault_cause(access_type);
     }
