@@ -605,6 +605,77 @@ static void test_sfence_and_satp_flush(void)
     rvh_teardown();
 }
 
+/*
+ * Global mappings (G in the leaf or in a pointer above it) are those of every
+ * address space: a switch of satp to another root, or a fence of one ASID,
+ * may keep them in the TLB, and the TLB does.  Non-global ones go; a global
+ * fence (rs2 = x0) and a change of MODE drop everything.  The stale data
+ * seen below after remapping is the architectural proof that the entry was
+ * kept; it is what hardware with a TLB shows too.
+ */
+static void test_global_entries(void)
+{
+    uint64_t v, g, l, root1, root2;
+
+    setup();
+    pmp_allow_all();
+    use_vm(VM_1_10_SV39);
+    root1 = pt_root;
+    g = map(0x40000, DATA_PA, 0, RWX | AD | PTE_G);
+    l = map(0x41000, DATA_PA + PG, 0, RWX | AD);
+    rvh_st64(DATA_PA, 1);
+    rvh_st64(DATA_PA + PG, 2);
+    rvh_st64(DATA_PA + 2 * PG, 3);
+    g_assert_cmpint(rvh_load(0x40000, MO_64, RISCV_MMU_IDX_S, &v), ==, -1);
+    g_assert_cmphex(v, ==, 1);
+    g_assert_cmpint(rvh_load(0x41000, MO_64, RISCV_MMU_IDX_S, &v), ==, -1);
+    g_assert_cmphex(v, ==, 2);
+
+    /* Both leaves now point at the third page; then switch to a copy of the root. */
+    rvh_st64(g, (((DATA_PA + 2 * PG) >> 12) << 10) | RWX | AD | PTE_G | PTE_V);
+    rvh_st64(l, (((DATA_PA + 2 * PG) >> 12) << 10) | RWX | AD | PTE_V);
+    root2 = pt_alloc();
+    memcpy(rvh_phys(root2), rvh_phys(root1), PG);
+    csr_write(CSR_SATP, ((uint64_t)VM_1_10_SV39 << 60) | (1ull << 44) | (root2 >> 12));
+    /* The global entry survived the switch; the other one was walked again. */
+    g_assert_cmpint(rvh_load(0x40000, MO_64, RISCV_MMU_IDX_S, &v), ==, -1);
+    g_assert_cmphex(v, ==, 1);
+    g_assert_cmpint(rvh_load(0x41000, MO_64, RISCV_MMU_IDX_S, &v), ==, -1);
+    g_assert_cmphex(v, ==, 3);
+
+    /* A fence of one ASID keeps global entries too; a fence of all ASIDs does not. */
+    rvh.env->priv = PRV_S;
+    helper_sfence_vma(rvh.env, 0, 1, RISCV_SFENCE_ALL_ADDR);
+    g_assert_cmpint(rvh_load(0x40000, MO_64, RISCV_MMU_IDX_S, &v), ==, -1);
+    g_assert_cmphex(v, ==, 1);
+    helper_sfence_vma(rvh.env, 0, 0, RISCV_SFENCE_ALL_ADDR | RISCV_SFENCE_ALL_ASID);
+    g_assert_cmpint(rvh_load(0x40000, MO_64, RISCV_MMU_IDX_S, &v), ==, -1);
+    g_assert_cmphex(v, ==, 3);
+
+    /* G on a pointer makes the leaves below it global. */
+    rvh_st64(g, ((DATA_PA >> 12) << 10) | RWX | AD | PTE_V);
+    for (uint64_t t = root2, va = 0x40000, lvl = 2; lvl > 0; lvl--) {
+        uint64_t a = t + ((va >> (12 + 9 * lvl)) & 511) * 8;
+
+        rvh_st64(a, rvh_ld64(a) | PTE_G);
+        t = (rvh_ld64(a) >> 10) << 12;
+    }
+    helper_sfence_vma(rvh.env, 0, 0, RISCV_SFENCE_ALL_ADDR | RISCV_SFENCE_ALL_ASID);
+    g_assert_cmpint(rvh_load(0x40000, MO_64, RISCV_MMU_IDX_S, &v), ==, -1);
+    g_assert_cmphex(v, ==, 1);
+    rvh_st64(g, (((DATA_PA + PG) >> 12) << 10) | RWX | AD | PTE_V);
+    rvh.env->priv = PRV_M;
+    csr_write(CSR_SATP, ((uint64_t)VM_1_10_SV39 << 60) | (2ull << 44) | (root2 >> 12));
+    g_assert_cmpint(rvh_load(0x40000, MO_64, RISCV_MMU_IDX_S, &v), ==, -1);
+    g_assert_cmphex(v, ==, 1);
+
+    /* A new MODE: nothing is kept (0x40000 is then a physical hole). */
+    csr_write(CSR_SATP, 0);
+    g_assert_cmpint(rvh_load(0x40000, MO_64, RISCV_MMU_IDX_S, &v), ==,
+                    RISCV_EXCP_LOAD_ACCESS_FAULT);
+    rvh_teardown();
+}
+
 static void test_mxr_flush(void)
 {
     uint64_t v;
@@ -740,6 +811,7 @@ int main(int argc, char **argv)
     g_test_add_func("/riscv-mmu/reserved-encodings", test_reserved_encodings);
     g_test_add_func("/riscv-mmu/nonleaf-rules", test_nonleaf_rules);
     g_test_add_func("/riscv-mmu/svpbmt", test_svpbmt);
+    g_test_add_func("/riscv-mmu/global-entries", test_global_entries);
     g_test_add_func("/riscv-mmu/permission-matrix", test_permission_matrix);
     g_test_add_func("/riscv-mmu/fill-prot", test_prot_of_fill);
     g_test_add_func("/riscv-mmu/ad-race", test_ad_race);
