@@ -308,6 +308,7 @@ static TranslationBlock *tb_find(CPUState *cs, vaddr pc, uint64_t cs_base, uint3
     }
     tb_unlock();
     if (tb) {
+        tb_jmp_cache_note_page(cs, pc);
         __atomic_store_n(&cs->tb_jmp_cache[h], tb, __ATOMIC_RELEASE);
         /* A TB on two pages counts as local: only its first page's mapping was looked at. */
         if (tcg_accel.softmmu && (!global || tb->page_addr[1] != (uint64_t)-1)) {

@@ -34,6 +34,7 @@ typedef struct TCGAccel {
 extern TCGAccel tcg_accel;
 
 #define TB_JMP_LOCAL_MAX 1024
+#define TB_JMP_PAGE_BLOOM_BITS 4096
 
 typedef struct AccelCPUState {
     bool running;            /* inside cpu_exec(): counted by exclusive sections */
@@ -47,6 +48,14 @@ typedef struct AccelCPUState {
      */
     unsigned nb_jmp_local;
     uint32_t jmp_local[TB_JMP_LOCAL_MAX];
+    /*
+     * Bit (virtual page number mod TB_JMP_PAGE_BLOOM_BITS) set when a TB
+     * starting on such a page entered the jump cache since it was last
+     * cleared whole.  Linux fences many single pages that hold no code
+     * (copy-on-write, unmaps); tb_jmp_cache_clear_page() skips those
+     * instead of clearing two runs of the cache for each.
+     */
+    uint64_t jmp_pages[TB_JMP_PAGE_BLOOM_BITS / 64];
 } AccelCPUState;
 
 #define CF_NONE_NEXT UINT32_MAX
@@ -136,6 +145,13 @@ static inline unsigned tb_jmp_cache_hash(vaddr pc)
 }
 
 void tb_jmp_cache_clear(CPUState *cs);
+/* The jump cache is getting a TB at `pc`: note its page (AccelCPUState.jmp_pages). */
+static inline void tb_jmp_cache_note_page(CPUState *cs, vaddr pc)
+{
+    unsigned bit = (unsigned)(pc >> tcg_accel.page_bits) & (TB_JMP_PAGE_BLOOM_BITS - 1);
+
+    cs->accel->jmp_pages[bit / 64] |= UINT64_C(1) << (bit % 64);
+}
 /* Forget the TBs that were reached through non-global mappings (AccelCPUState.jmp_local). */
 void tb_jmp_cache_clear_local(CPUState *cs);
 /* Forget the TBs of the page at `addr`, and of the page before (a TB may spill over). */

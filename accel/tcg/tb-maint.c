@@ -293,7 +293,15 @@ void tb_jmp_cache_clear(CPUState *cs)
     }
     if (cs->accel) {
         cs->accel->nb_jmp_local = 0;
+        memset(cs->accel->jmp_pages, 0, sizeof(cs->accel->jmp_pages));
     }
+}
+
+static bool tb_jmp_cache_page_noted(CPUState *cs, vaddr page)
+{
+    unsigned bit = (unsigned)(page >> tcg_accel.page_bits) & (TB_JMP_PAGE_BLOOM_BITS - 1);
+
+    return !cs->accel || ((cs->accel->jmp_pages[bit / 64] >> (bit % 64)) & 1);
 }
 
 void tb_jmp_cache_clear_local(CPUState *cs)
@@ -327,8 +335,13 @@ void tb_jmp_cache_clear_page(CPUState *cs, vaddr addr)
     if (!cs->tb_jmp_cache) {
         return;
     }
-    tb_jmp_cache_clear_run(cs, tb_jmp_cache_run(page));
-    tb_jmp_cache_clear_run(cs, tb_jmp_cache_run(page - tcg_accel.page_size));
+    /* A page whose TBs never entered the cache has nothing in it to forget. */
+    if (tb_jmp_cache_page_noted(cs, page)) {
+        tb_jmp_cache_clear_run(cs, tb_jmp_cache_run(page));
+    }
+    if (tb_jmp_cache_page_noted(cs, page - tcg_accel.page_size)) {
+        tb_jmp_cache_clear_run(cs, tb_jmp_cache_run(page - tcg_accel.page_size));
+    }
 }
 
 static void tb_jmp_cache_clear_one(CPUState *cs, void *opaque)

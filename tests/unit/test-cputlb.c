@@ -485,10 +485,19 @@ static void test_flushes(gconstpointer data)
     /*
      * A page flush forgets the jump-cache slots of pcs in that page and in
      * the page before (a TB may spill over), and leaves other pages' slots.
+     * Only pages whose TBs entered the cache (noted by tb_find) are looked
+     * at: a flush of a page that never held code clears nothing.
      */
+    tb_jmp_cache_clear(cs);
     for (unsigned i = 0; i < TB_JMP_CACHE_SIZE; i++) {
         cs->tb_jmp_cache[i] = (TranslationBlock *)cs;
     }
+    tlb_flush_page(cs, 0x9123);
+    for (unsigned i = 0; i < TB_JMP_CACHE_SIZE; i++) {
+        g_assert_nonnull(cs->tb_jmp_cache[i]);
+    }
+    tb_jmp_cache_note_page(cs, 0x4ffc);
+    tb_jmp_cache_note_page(cs, 0x5000);
     tlb_flush_page(cs, 0x5123);
     g_assert_null(cs->tb_jmp_cache[tb_jmp_cache_hash(0x5000)]);
     g_assert_null(cs->tb_jmp_cache[tb_jmp_cache_hash(0x5ffe)]);
