@@ -12,24 +12,6 @@
 
 #include "emit.h"
 
-void x64_u16(X64Emit *e, uint16_t v)
-{
-    x64_byte(e, (uint8_t)v);
-    x64_byte(e, (uint8_t)(v >> 8));
-}
-
-void x64_u32(X64Emit *e, uint32_t v)
-{
-    x64_u16(e, (uint16_t)v);
-    x64_u16(e, (uint16_t)(v >> 16));
-}
-
-void x64_u64(X64Emit *e, uint64_t v)
-{
-    x64_u32(e, (uint32_t)v);
-    x64_u32(e, (uint32_t)(v >> 32));
-}
-
 void x64_patch32(X64Emit *e, uint8_t *at, uint32_t v)
 {
     if (at + 4 <= e->end) {
@@ -46,15 +28,17 @@ static int x64_hi(int reg)
 /* Legacy prefixes, REX, escape bytes and the opcode byte. */
 static void x64_prefix(X64Emit *e, uint32_t opc, int r, int rm, int index)
 {
+    uint8_t b[6];
+    size_t n = 0;
     int rex = 0;
 
     if (opc & X64_P_66) {
-        x64_byte(e, 0x66);
+        b[n++] = 0x66;
     }
     if (opc & X64_P_F3) {
-        x64_byte(e, 0xf3);
+        b[n++] = 0xf3;
     } else if (opc & X64_P_F2) {
-        x64_byte(e, 0xf2);
+        b[n++] = 0xf2;
     }
     if (opc & X64_P_W) {
         rex |= 8;
@@ -70,18 +54,19 @@ static void x64_prefix(X64Emit *e, uint32_t opc, int r, int rm, int index)
         rex |= 0x40;
     }
     if (rex) {
-        x64_byte(e, (uint8_t)(0x40 | rex));
+        b[n++] = (uint8_t)(0x40 | rex);
     }
     if (opc & X64_P_0F38) {
-        x64_byte(e, 0x0f);
-        x64_byte(e, 0x38);
+        b[n++] = 0x0f;
+        b[n++] = 0x38;
     } else if (opc & X64_P_0F3A) {
-        x64_byte(e, 0x0f);
-        x64_byte(e, 0x3a);
+        b[n++] = 0x0f;
+        b[n++] = 0x3a;
     } else if (opc & X64_P_0F) {
-        x64_byte(e, 0x0f);
+        b[n++] = 0x0f;
     }
-    x64_byte(e, (uint8_t)opc);
+    b[n++] = (uint8_t)opc;
+    x64_bytes(e, b, n);
 }
 
 void x64_op_rr(X64Emit *e, uint32_t opc, int reg, int rm)
