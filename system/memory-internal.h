@@ -11,6 +11,11 @@ struct FlatView {
     MemoryRegionSection *ranges;
     unsigned nr;
     AddressSpace *as;
+    /*
+     * The range the last lookup found (a hint, raced on freely): page-table
+     * walks and TLB fills look up RAM over and over.
+     */
+    unsigned last_hit;
 };
 
 /* The current view of `as` (valid until the next map change and memory_reclaim()). */

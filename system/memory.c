@@ -364,6 +364,11 @@ static void flatview_free(FlatView *fv)
 static MemoryRegionSection *flatview_lookup(FlatView *fv, hwaddr addr)
 {
     unsigned lo = 0, hi = fv->nr;
+    unsigned hint = __atomic_load_n(&fv->last_hit, __ATOMIC_RELAXED);
+
+    if (hint < fv->nr && fv->ranges[hint].start <= addr && addr <= fv->ranges[hint].last) {
+        return &fv->ranges[hint];
+    }
 
     /* The last range starting at or before addr; ranges cover every address. */
     while (hi - lo > 1) {
@@ -375,6 +380,7 @@ static MemoryRegionSection *flatview_lookup(FlatView *fv, hwaddr addr)
             hi = mid;
         }
     }
+    __atomic_store_n(&fv->last_hit, lo, __ATOMIC_RELAXED);
     return &fv->ranges[lo];
 }
 
