@@ -51,6 +51,12 @@ void tb_lock_reset(void)
 typedef struct TBPage {
     uint64_t addr;
     TranslationBlock *first;
+    /*
+     * Bit i: the page's (1/64)th number i holds code of some TB (a superset
+     * once TBs go).  A write to a code page that misses every such part
+     * needs no walk of the TB list: data next to code stays cheap to write.
+     */
+    uint64_t code_parts;
 } TBPage;
 
 /*
@@ -226,6 +232,19 @@ static int tb_page_slot(const TranslationBlock *tb, uint64_t page)
     return tb->page_addr[0] == page ? 0 : 1;
 }
 
+static void tb_page_range(const TranslationBlock *tb, int slot, uint64_t *lo, uint64_t *hi);
+
+/* The code_parts bits of the bytes [lo, hi] of a page (both inside it). */
+static uint64_t tb_page_parts(uint64_t lo, uint64_t hi)
+{
+    unsigned shift = tcg_accel.page_bits - 6;
+    unsigned first = (unsigned)((lo & ~tcg_accel.page_mask) >> shift);
+    unsigned last = (unsigned)((hi & ~tcg_accel.page_mask) >> shift);
+    uint64_t upto_last = last == 63 ? UINT64_MAX : (UINT64_C(1) << (last + 1)) - 1;
+
+    return upto_last & ~((UINT64_C(1) << first) - 1);
+}
+
 static void tb_page_add(TranslationBlock *tb, int slot)
 {
     uint64_t page = tb->page_addr[slot];
@@ -242,6 +261,12 @@ static void tb_page_add(TranslationBlock *tb, int slot)
     }
     tb->page_next[slot] = pd->first;
     pd->first = tb;
+    {
+        uint64_t lo, hi;
+
+        tb_page_range(tb, slot, &lo, &hi);
+        pd->code_parts |= tb_page_parts(lo, hi);
+    }
     if (!tcg_accel.softmmu) {
         user_protect_code_page(page);
     }
@@ -474,7 +499,8 @@ static void tb_page_range(const TranslationBlock *tb, int slot, uint64_t *lo, ui
 
 bool tb_invalidate_phys_range_locked(uint64_t start, uint64_t last, uintptr_t retaddr)
 {
-    TranslationBlock *current = retaddr ? tc_lookup(retaddr - 1) : NULL;
+    TranslationBlock *current = NULL;
+    bool current_known = false;
     bool modified = false;
     uint64_t page;
 
@@ -486,6 +512,10 @@ bool tb_invalidate_phys_range_locked(uint64_t start, uint64_t last, uintptr_t re
         TBPage *pd = g_hash_table_lookup(tb_cache.pages, &page);
         TranslationBlock *tb = pd ? pd->first : NULL;
 
+        if (pd && !(pd->code_parts & tb_page_parts(MAX(start, page),
+                                                   MIN(last, page + tcg_accel.page_size - 1)))) {
+            tb = NULL;
+        }
         while (tb) {
             int slot = tb_page_slot(tb, page);
             TranslationBlock *next = tb->page_next[slot];
@@ -493,6 +523,10 @@ bool tb_invalidate_phys_range_locked(uint64_t start, uint64_t last, uintptr_t re
 
             tb_page_range(tb, slot, &lo, &hi);
             if (lo <= last && hi >= start) {
+                if (!current_known) {
+                    current = retaddr ? tc_lookup(retaddr - 1) : NULL;
+                    current_known = true;
+                }
                 if (tb == current && tb->icount > 1) {
                     modified = true;
                 }
