@@ -110,10 +110,13 @@ static void opt_reset_all(Opt *o)
     o->nb_touched = 0;
 }
 
+/* Only touched temps differ from their initial state (opt_touch). */
 static void opt_reset_globals(Opt *o)
 {
-    for (unsigned i = 0; i < o->s->nb_globals; i++) {
-        opt_reset_temp(o, i);
+    for (unsigned i = 0; i < o->nb_touched; i++) {
+        if (o->touched[i] < o->s->nb_globals) {
+            opt_reset_temp(o, o->touched[i]);
+        }
     }
 }
 
@@ -774,7 +777,8 @@ void tcg_optimize(TCGContext *s)
 
     o.nb_t = s->nb_temps;
     o.t = tcg_pass_buf(s, TCG_PASS_BUF_OPT_TEMPS, (o.nb_t ? o.nb_t : 1) * sizeof(OptTemp));
-    for (unsigned i = 0; i < o.nb_t; i++) {
+    /* The globals' entries were left in their initial state by the last pass (below). */
+    for (unsigned i = s->opt_globals_clean ? s->nb_globals : 0; i < o.nb_t; i++) {
         opt_init_temp(&o, i);
     }
     if (s->ops_spare_cap < s->nb_ops + 16) {
@@ -821,6 +825,9 @@ void tcg_optimize(TCGContext *s)
         opt_op(&o, &op);
     }
 
+    /* Every entry that left its initial state is on the touched list. */
+    opt_reset_all(&o);
+    s->opt_globals_clean = true;
     s->ops_spare = s->ops;
     s->ops_spare_cap = s->ops_cap;
     s->ops = o.out;

@@ -268,6 +268,7 @@ static TCGv_i64 tcg_global_new(TCGContext *s, TCGType type, intptr_t env_offset,
     ts->mem_allocated = true;
     ts->mem_coherent = true;
     s->nb_globals++;
+    s->opt_globals_clean = false;
     return (TCGv_i64){s->nb_temps};
 }
 

@@ -462,6 +462,8 @@ struct TCGContext {
         void *ptr;
         size_t size;
     } pass_buf[TCG_PASS_BUF_COUNT];
+    /* The optimizer's entries for the globals are in their initial state. */
+    bool opt_globals_clean;
 
     /*
      * Populate the code buffer ahead of code_ptr on a background thread
