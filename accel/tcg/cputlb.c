@@ -100,7 +100,7 @@ static void tlb_flush_one_mmuidx(CPUState *cs, int mmu_idx)
     for (unsigned i = 0; i < CPU_TLB_SIZE; i++) {
         tlb_entry_clear(&d->table[i]);
     }
-    memset(d->full, 0, sizeof(d->full));
+    /* d->full[] is left as is: it is only read behind a valid entry (or for one being cleared). */
     for (unsigned i = 0; i < G_N_ELEMENTS(d->write_bloom); i++) {
         __atomic_store_n(&d->write_bloom[i], 0, __ATOMIC_SEQ_CST);
     }
