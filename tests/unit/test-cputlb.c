@@ -618,6 +618,67 @@ static void test_interrupt(gconstpointer data)
     teardown();
 }
 
+/*
+ * An address-space switch (tlb_flush_nonglobal_by_mmuidx) keeps the TLB
+ * entries filled with PAGE_GLOBAL and the jump-cache slots of TBs reached
+ * through them; it drops the others, so that code remapped behind a
+ * non-global address is found anew.  A full flush drops everything.
+ */
+static void test_nonglobal_flush(gconstpointer data)
+{
+    const int rwx = PAGE_READ | PAGE_WRITE | PAGE_EXEC;
+    vaddr gpc = CODE_VA + 4 * PG, lpc = CODE_VA + 5 * PG;
+    uint64_t other = RAM_BASE + CODE_VA + 6 * PG;
+
+    setup(data);
+    toy_map(gpc, RAM_BASE + gpc, rwx | PAGE_GLOBAL);
+    asm_va = gpc;
+    A(TOY_LI, 1, 0, 0, 1);
+    A(TOY_EXIT, 0, 0, 0, 0);
+    asm_va = lpc;
+    A(TOY_LI, 1, 0, 0, 2);
+    A(TOY_EXIT, 0, 0, 0, 0);
+    asm_va = CODE_VA + 6 * PG; /* identity-mapped: the bytes at `other` */
+    A(TOY_LI, 1, 0, 0, 3);
+    A(TOY_EXIT, 0, 0, 0, 0);
+    g_assert_cmpint(run_at(gpc), ==, TOY_EXCP_EXIT);
+    g_assert_cmpuint(env->regs[1], ==, 1);
+    g_assert_cmpint(run_at(lpc), ==, TOY_EXCP_EXIT);
+    g_assert_cmpuint(env->regs[1], ==, 2);
+    g_assert_nonnull(cs->tb_jmp_cache[tb_jmp_cache_hash(gpc)]);
+    g_assert_nonnull(cs->tb_jmp_cache[tb_jmp_cache_hash(lpc)]);
+
+    /* Both pages remapped; then the switch. */
+    toy_map(gpc, other, rwx | PAGE_GLOBAL);
+    toy_map(lpc, other, rwx);
+    tlb_flush_nonglobal_by_mmuidx(cs, 0xff);
+    g_assert_nonnull(cs->tb_jmp_cache[tb_jmp_cache_hash(gpc)]);
+    g_assert_null(cs->tb_jmp_cache[tb_jmp_cache_hash(lpc)]);
+    g_assert_cmpuint(tlb_entry_of(0, gpc)->addr_code, ==, gpc);
+    g_assert_cmpuint(tlb_entry_of(0, lpc)->addr_code, ==, UINT64_MAX);
+    /* The global translation is kept (as a TLB may); the other is walked again. */
+    g_assert_cmpint(run_at(gpc), ==, TOY_EXCP_EXIT);
+    g_assert_cmpuint(env->regs[1], ==, 1);
+    g_assert_cmpint(run_at(lpc), ==, TOY_EXCP_EXIT);
+    g_assert_cmpuint(env->regs[1], ==, 3);
+
+    /* Many non-global TBs overflow the list of their slots: then the whole cache goes. */
+    for (unsigned i = 0; i < 1100; i++) {
+        cs->tb_jmp_cache[i * 7] = (TranslationBlock *)cs;
+    }
+    cs->accel->nb_jmp_local = TB_JMP_LOCAL_MAX + 1;
+    tlb_flush_nonglobal_by_mmuidx(cs, 0xff);
+    for (unsigned i = 0; i < TB_JMP_CACHE_SIZE; i++) {
+        g_assert_null(cs->tb_jmp_cache[i]);
+    }
+
+    /* A full flush forgets the global translation too. */
+    tlb_flush(cs);
+    g_assert_cmpint(run_at(gpc), ==, TOY_EXCP_EXIT);
+    g_assert_cmpuint(env->regs[1], ==, 3);
+    teardown();
+}
+
 static void test_cross_page_code(gconstpointer data)
 {
     vaddr p = CODE_VA + 5 * PG;
@@ -678,6 +739,7 @@ static const TLBTest tlb_tests[] = {
     {"atomic", test_atomic},
     {"interrupt", test_interrupt},
     {"cross-page-code", test_cross_page_code},
+    {"nonglobal-flush", test_nonglobal_flush},
 };
 
 int main(int argc, char **argv)
