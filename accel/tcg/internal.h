@@ -145,10 +145,16 @@ static inline unsigned tb_jmp_cache_hash(vaddr pc)
 }
 
 void tb_jmp_cache_clear(CPUState *cs);
+/* The bit of AccelCPUState.jmp_pages for the page of `addr`. */
+static inline unsigned tb_jmp_page_bit(vaddr addr)
+{
+    return (unsigned)(addr >> tcg_accel.page_bits) & (TB_JMP_PAGE_BLOOM_BITS - 1);
+}
+
 /* The jump cache is getting a TB at `pc`: note its page (AccelCPUState.jmp_pages). */
 static inline void tb_jmp_cache_note_page(CPUState *cs, vaddr pc)
 {
-    unsigned bit = (unsigned)(pc >> tcg_accel.page_bits) & (TB_JMP_PAGE_BLOOM_BITS - 1);
+    unsigned bit = tb_jmp_page_bit(pc);
 
     cs->accel->jmp_pages[bit / 64] |= UINT64_C(1) << (bit % 64);
 }

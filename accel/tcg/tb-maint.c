@@ -324,7 +324,7 @@ void tb_jmp_cache_clear(CPUState *cs)
 
 static bool tb_jmp_cache_page_noted(CPUState *cs, vaddr page)
 {
-    unsigned bit = (unsigned)(page >> tcg_accel.page_bits) & (TB_JMP_PAGE_BLOOM_BITS - 1);
+    unsigned bit = tb_jmp_page_bit(page);
 
     return !cs->accel || ((cs->accel->jmp_pages[bit / 64] >> (bit % 64)) & 1);
 }

@@ -8,9 +8,6 @@
  */
 #include <errno.h>
 #include <inttypes.h>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -166,15 +163,6 @@ bool tcg_exec_init(const TCGExecConfig *config, Error **errp)
     }
     tc_tbs = g_ptr_array_new();
     tb_arena_init();
-#ifdef __GLIBC__
-    /*
-     * Each translation allocates its scratch arrays and frees them; with
-     * glibc's default trim threshold the top of the heap went back to the
-     * kernel and was faulted in again, zeroed, for the next TB.
-     */
-    mallopt(M_TRIM_THRESHOLD, 64 << 20);
-    mallopt(M_TOP_PAD, 4 << 20);
-#endif
     tb_maint_init();
     memset(&tcg_stats, 0, sizeof(tcg_stats));
     return true;
